@@ -1,0 +1,24 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { PROFILES } from '../examples/profiles';
+import { synthesizeFiles } from '../tools/synth';
+
+const DIST = path.join(__dirname, '..', 'dist');
+
+function committedFiles(dir: string, prefix = ''): string[] {
+  return fs.readdirSync(path.join(dir, prefix), { withFileTypes: true }).flatMap((entry) => entry.isDirectory()
+    ? committedFiles(dir, path.join(prefix, entry.name))
+    : [path.join(prefix, entry.name)]);
+}
+
+describe('dist/ is fresh', () => {
+  const expected = synthesizeFiles(PROFILES);
+
+  test('it holds exactly the files synth writes', () => {
+    expect(committedFiles(DIST).sort()).toEqual([...expected.keys()].sort());
+  });
+
+  test.each([...expected.keys()])('%s matches a fresh synth (run `npm run synth` and commit dist/)', (file) => {
+    expect(fs.readFileSync(path.join(DIST, file), 'utf8')).toBe(expected.get(file));
+  });
+});

@@ -1,0 +1,68 @@
+import { Testing } from 'cdk8s';
+import { DeploymentExample, WEB_IMAGE_TAG } from '../../examples/deployment/chart';
+import { getProfile } from '../../examples/profiles';
+import { PROFILE_NAMES, findObject, selects, synthExample } from '../helpers';
+
+describe('deployment example', () => {
+  const objects = synthExample('deployment');
+  const deployment = findObject(objects, 'Deployment', 'web');
+  const pod = deployment.spec.template;
+  const container = pod.spec.containers[0];
+
+  test.each(PROFILE_NAMES)('snapshot (%s)', (profile) => {
+    expect(synthExample('deployment', profile)).toMatchSnapshot();
+  });
+
+  test('the namespace comes first and enforces the restricted pod security standard', () => {
+    expect(objects[0].kind).toBe('Namespace');
+    expect(objects[0].metadata.name).toBe('deployment-demo');
+    expect(objects[0].metadata.namespace).toBeUndefined();
+    expect(objects[0].metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    for (const o of objects.slice(1)) expect(o.metadata.namespace).toBe('deployment-demo');
+  });
+
+  test('the selector matches the pod labels and carries no version or generated label', () => {
+    expect(deployment.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'web', 'app.kubernetes.io/instance': 'web' });
+    expect(selects(deployment.spec.selector.matchLabels, pod.metadata.labels)).toBe(true);
+    expect(Object.keys(pod.metadata.labels).filter((k) => !k.startsWith('app.kubernetes.io/'))).toEqual([]);
+  });
+
+  test('rolls out one new pod at a time and keeps old ReplicaSets for rollback', () => {
+    expect(deployment.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
+    expect(deployment.spec.revisionHistoryLimit).toBe(5);
+  });
+
+  test('replicas come from the profile', () => {
+    for (const profile of PROFILE_NAMES) {
+      expect(findObject(synthExample('deployment', profile), 'Deployment', 'web').spec.replicas).toBe(getProfile(profile).webReplicas);
+    }
+  });
+
+  test('the unprivileged nginx image runs as its own user on 8080 with /tmp writable', () => {
+    expect(container.image).toBe(`nginxinc/nginx-unprivileged:${WEB_IMAGE_TAG}`);
+    expect(container.ports).toEqual([{ containerPort: 8080, name: 'http' }]);
+    expect(container.securityContext).toMatchObject({ runAsUser: 101, runAsGroup: 101, runAsNonRoot: true, readOnlyRootFilesystem: true });
+    const tmp = container.volumeMounts.find((m: { mountPath: string }) => m.mountPath === '/tmp');
+    expect(pod.spec.volumes).toContainEqual({ name: tmp.name, emptyDir: { sizeLimit: '32Mi' } });
+  });
+
+  test('readiness and liveness probes ask the container port over HTTP', () => {
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/', port: 8080, scheme: 'HTTP' });
+    expect(container.livenessProbe.httpGet).toEqual({ path: '/', port: 8080, scheme: 'HTTP' });
+    expect(container.startupProbe).toBeUndefined();
+  });
+
+  test('small requests and a memory limit, no CPU limit', () => {
+    expect(container.resources).toEqual({ requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } });
+  });
+
+  test('a new image tag changes the pod template, so the Deployment rolls out a new ReplicaSet', () => {
+    const newer = Testing.synth(new DeploymentExample(Testing.app(), 'deployment', { profile: getProfile('minikube'), imageTag: '1.28.0-alpine' }));
+    const newTemplate = findObject(newer, 'Deployment', 'web').spec.template;
+    expect(newTemplate.spec.containers[0].image).toBe('nginxinc/nginx-unprivileged:1.28.0-alpine');
+    expect(newTemplate.metadata.labels['app.kubernetes.io/version']).toBe('1.28.0-alpine');
+    expect(newTemplate).not.toEqual(pod);
+    // The selector stays: it is immutable.
+    expect(findObject(newer, 'Deployment', 'web').spec.selector).toEqual(deployment.spec.selector);
+  });
+});

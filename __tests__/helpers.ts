@@ -1,0 +1,43 @@
+import { Testing } from 'cdk8s';
+import { EXAMPLES, Example } from '../examples';
+import { PROFILES, Profile, getProfile } from '../examples/profiles';
+import { Manifest } from '../tools/validate';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type K8sObject = any;
+
+export function example(name: string): Example {
+  const found = EXAMPLES.find((e) => e.name === name);
+  if (!found) throw new Error(`no example ${name}`);
+  return found;
+}
+
+/** The objects one example synthesizes in one profile, in output order. */
+export function synthExample(name: string, profile: string | Profile = 'minikube'): K8sObject[] {
+  const p = typeof profile === 'string' ? getProfile(profile) : profile;
+  return Testing.synth(example(name).create(Testing.app(), p));
+}
+
+/** The objects as manifests for the validator, labelled `<example> (<profile>)`. */
+export function exampleManifests(name: string, profile: string): Manifest[] {
+  return synthExample(name, profile).map((object, index) => ({ file: `${name} (${profile})`, index, object }));
+}
+
+/** The one object of that kind and name; fails the test if there is not exactly one. */
+export function findObject(objects: K8sObject[], kind: string, name: string): K8sObject {
+  const found = objects.filter((o) => o.kind === kind && o.metadata?.name === name);
+  if (found.length !== 1) throw new Error(`expected one ${kind} "${name}", found ${found.length}`);
+  return found[0];
+}
+
+export function ofKind(objects: K8sObject[], kind: string): K8sObject[] {
+  return objects.filter((o) => o.kind === kind);
+}
+
+/** Whether every selector label appears with the same value among the labels. */
+export function selects(selector: Record<string, string>, labels: Record<string, string> = {}): boolean {
+  return Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
+}
+
+export const PROFILE_NAMES = PROFILES.map((p) => p.name);
+export const EXAMPLE_NAMES = EXAMPLES.map((e) => e.name);

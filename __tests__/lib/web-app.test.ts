@@ -1,0 +1,76 @@
+import { Chart, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { NamespacedChart, WebApp, WebAppProps } from '../../lib';
+
+const chart = (): Chart => new NamespacedChart(Testing.app(), 'test', { namespace: 'test' });
+const webApp = (props: Partial<WebAppProps> = {}) => new WebApp(chart(), 'Web', { name: 'web', image: 'example/web:1.0.0', port: 8080, ...props });
+
+describe('WebApp', () => {
+  test('defaults: one replica, 10m/16Mi requested, 64Mi limit, user 65532, /tmp writable', () => {
+    const app = webApp();
+    const [, deployment] = Testing.synth(Chart.of(app));
+    const container = deployment.spec.template.spec.containers[0];
+    expect(deployment.spec.replicas).toBe(1);
+    expect(container.resources).toEqual({ requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } });
+    expect(container.securityContext.runAsUser).toBe(65532);
+    expect(container.volumeMounts).toEqual([{ mountPath: '/tmp', name: 'tmp' }]);
+    expect(container.imagePullPolicy).toBe('IfNotPresent');
+  });
+
+  test('expose() creates a Service that selects the pods and targets the container port', () => {
+    const app = webApp();
+    app.expose('Svc', { name: 'web', type: kplus.ServiceType.NODE_PORT, port: 80, nodePort: 30001 });
+    const service = Testing.synth(Chart.of(app)).find((o) => o.kind === 'Service');
+    expect(service.spec.selector).toEqual(app.selector);
+    expect(service.spec.ports).toEqual([{ name: 'http', port: 80, targetPort: 8080, nodePort: 30001 }]);
+  });
+
+  test.each<[string, Partial<WebAppProps>, string]>([
+    ['a privileged port', { port: 80 }, 'port 80 is privileged: a non-root container must listen on 1024-65535'],
+    ['a port out of range', { port: 70000 }, 'port 70000 is outside 1-65535'],
+    ['negative replicas', { replicas: -1 }, 'replicas -1 is outside 0-1000'],
+    ['fractional replicas', { replicas: 1.5 }, 'replicas 1.5 is outside 0-1000'],
+    ['an untagged image', { image: 'example/web' }, 'container "web" image "example/web" is not pinned: add a version tag, e.g. "example/web:1.2.3"'],
+    ['a latest image', { image: 'localhost:5000/web:latest' }, 'container "web" image "localhost:5000/web:latest" is not pinned: add a version tag, e.g. "localhost:5000/web:1.2.3"'],
+    ['a name that is not a DNS label', { name: 'Web_App' }, 'name "Web_App" is not a DNS label: use at most 63 lowercase letters, digits and \'-\', starting with a letter and ending with a letter or digit'],
+    ['a memory limit below the request', { memoryMiB: 128, memoryLimitMiB: 64 }, 'container "web" memoryLimitMiB 64 is below memoryMiB 128: the limit must be at least the request'],
+    ['a root user', { user: 0 }, 'container "web" user 0 is outside 1-2147483647'],
+  ])('refuses %s', (_, props, message) => {
+    expect(() => webApp(props)).toThrow(new Error(message));
+  });
+
+  test.each<[string, Parameters<WebApp['expose']>[1], string]>([
+    ['a nodePort out of range', { name: 'web', type: kplus.ServiceType.NODE_PORT, nodePort: 8080 }, 'nodePort 8080 is outside 30000-32767'],
+    ['a nodePort on a ClusterIP Service', { name: 'web', nodePort: 30080 }, 'nodePort 30080 needs type NodePort or LoadBalancer, not ClusterIP'],
+    ['a headless NodePort', { name: 'web', type: kplus.ServiceType.NODE_PORT, headless: true }, 'headless needs type ClusterIP, not NodePort'],
+    ['a Service name with a dot', { name: 'web.v1' }, 'service name "web.v1" is not a DNS label: use at most 63 lowercase letters, digits and \'-\', starting with a letter and ending with a letter or digit'],
+  ])('expose() refuses %s', (_, props, message) => {
+    expect(() => webApp().expose('Svc', props)).toThrow(new Error(message));
+  });
+});
+
+describe('NamespacedChart', () => {
+  test('refuses a namespace that is not a DNS label', () => {
+    expect(() => new NamespacedChart(Testing.app(), 'x', { namespace: 'My.Namespace' })).toThrow(new Error('namespace "My.Namespace" is not a DNS label: use at most 63 lowercase letters, digits and \'-\', starting with a letter and ending with a letter or digit'));
+  });
+
+  test('puts part-of and managed-by on every object and the Namespace first, without a namespace', () => {
+    const c = chart();
+    webApp();
+    const [ns] = Testing.synth(c);
+    expect(ns).toEqual({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: {
+        name: 'test',
+        labels: {
+          'app.kubernetes.io/managed-by': 'cdk8s',
+          'app.kubernetes.io/name': 'test',
+          'app.kubernetes.io/part-of': 'test',
+          'pod-security.kubernetes.io/enforce': 'restricted',
+          'pod-security.kubernetes.io/warn': 'restricted',
+        },
+      },
+    });
+  });
+});

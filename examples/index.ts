@@ -1,0 +1,29 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { DeploymentExample } from './deployment/chart';
+import { Profile } from './profiles';
+import { ServicesExample } from './services/chart';
+
+/** An example: one chart, one namespace, one file `dist/<profile>/<name>.yaml`. */
+export interface Example {
+  /** The chart id, the file name in `dist/` and the folder of its guide under `examples/`. */
+  readonly name: string;
+  /** The concept it shows, in a few words. */
+  readonly concept: string;
+  /** Creates the example's chart in `scope`. */
+  readonly create: (scope: Construct, profile: Profile) => Chart;
+}
+
+/** Every example, in the order a newcomer meets the concepts. */
+export const EXAMPLES: readonly Example[] = [
+  {
+    name: 'deployment',
+    concept: 'Deployment → ReplicaSet → Pods, rolling updates and rollbacks',
+    create: (scope, profile) => new DeploymentExample(scope, 'deployment', { profile }),
+  },
+  {
+    name: 'services',
+    concept: 'Services: ClusterIP, NodePort, LoadBalancer, headless, ExternalName',
+    create: (scope, profile) => new ServicesExample(scope, 'services', { profile }),
+  },
+];

@@ -1,0 +1,6 @@
+export * from './checks';
+export * from './labels';
+export * from './namespaced-chart';
+export * from './secure-container';
+export * from './web-app';
+export * from './toolbox';

@@ -1,0 +1,62 @@
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import { Construct } from 'constructs';
+import { KubeNamespace } from '../imports/k8s';
+import { checkDnsLabel } from './checks';
+import { MANAGED_BY } from './labels';
+
+/** Pod Security Standard levels, enforced per namespace by the built-in admission controller. */
+export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
+
+export interface NamespacedChartProps {
+  /** The namespace that holds every object of the chart; the chart creates it. */
+  readonly namespace: string;
+  /**
+   * Value of the `app.kubernetes.io/part-of` label on every object of the chart.
+   *
+   * @default - the namespace
+   */
+  readonly partOf?: string;
+  /**
+   * The Pod Security Standard the namespace enforces: the API server then refuses pods that break
+   * it, so a manifest that applies here is known to comply.
+   *
+   * @default 'restricted'
+   */
+  readonly podSecurity?: PodSecurityLevel;
+}
+
+/**
+ * A chart whose objects all live in one namespace that the chart itself creates, so the chart can
+ * be applied and deleted on its own (`kubectl delete namespace ...` removes everything).
+ *
+ * Object names carry no hash suffix: they appear in kubectl commands and must stay readable.
+ */
+export class NamespacedChart extends Chart {
+  /** The namespace object, first in the output so `kubectl apply` creates it before the rest. */
+  public readonly namespaceObject: KubeNamespace;
+
+  constructor(scope: Construct, id: string, props: NamespacedChartProps) {
+    checkDnsLabel('namespace', props.namespace);
+    super(scope, id, {
+      namespace: props.namespace,
+      disableResourceNameHashes: true,
+      labels: {
+        'app.kubernetes.io/part-of': props.partOf ?? props.namespace,
+        'app.kubernetes.io/managed-by': MANAGED_BY,
+      },
+    });
+    const level = props.podSecurity ?? 'restricted';
+    this.namespaceObject = new KubeNamespace(this, 'Namespace', {
+      metadata: {
+        name: props.namespace,
+        labels: {
+          'app.kubernetes.io/name': props.namespace,
+          'pod-security.kubernetes.io/enforce': level,
+          'pod-security.kubernetes.io/warn': level,
+        },
+      },
+    });
+    // A Namespace is cluster-scoped: it must not carry the chart's namespace.
+    ApiObject.of(this.namespaceObject).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+  }
+}

@@ -1,0 +1,216 @@
+import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { checkContainerPort, checkDnsLabel, checkIntegerInRange, imageTag } from './checks';
+import { appLabels, labelWorkload, selectPods, selectorLabels } from './labels';
+import { restrictedPodSecurityContext, secureContainer } from './secure-container';
+
+export interface WebAppProps {
+  /** Name of the Deployment, its container and its pods' `app.kubernetes.io/name` label. */
+  readonly name: string;
+  /** The image, pinned to a version tag. */
+  readonly image: string;
+  /** The port the container listens on (1024-65535: the container runs as a non-root user). */
+  readonly port: number;
+  /**
+   * Number of pods.
+   *
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * Arguments to the image's entrypoint.
+   *
+   * @default - the image's CMD
+   */
+  readonly args?: string[];
+  /**
+   * Environment variables.
+   *
+   * @default - none
+   */
+  readonly envVariables?: Record<string, kplus.EnvValue>;
+  /**
+   * The numeric user (and group) the container runs as; it must suit the image.
+   *
+   * @default 65532
+   */
+  readonly user?: number;
+  /**
+   * CPU request in millicores.
+   *
+   * @default 10
+   */
+  readonly cpuMillis?: number;
+  /**
+   * Memory request in MiB.
+   *
+   * @default 16
+   */
+  readonly memoryMiB?: number;
+  /**
+   * Memory limit in MiB.
+   *
+   * @default 64
+   */
+  readonly memoryLimitMiB?: number;
+  /**
+   * The HTTP path that answers 200 when the app is ready and alive.
+   *
+   * @default '/'
+   */
+  readonly healthPath?: string;
+  /**
+   * Directories the image writes to; each gets an emptyDir, since the root filesystem is read-only.
+   *
+   * @default ['/tmp']
+   */
+  readonly writablePaths?: string[];
+  /**
+   * How many old ReplicaSets to keep for `kubectl rollout undo`.
+   *
+   * @default 5
+   */
+  readonly revisionHistoryLimit?: number;
+  /**
+   * The `app.kubernetes.io/component` label.
+   *
+   * @default 'web'
+   */
+  readonly component?: string;
+}
+
+/** Options for {@link WebApp.expose}. */
+export interface WebAppExposeProps {
+  /** Name of the Service: also its DNS name inside the cluster. */
+  readonly name: string;
+  /**
+   * The Service type.
+   *
+   * @default kplus.ServiceType.CLUSTER_IP
+   */
+  readonly type?: kplus.ServiceType;
+  /**
+   * The port clients connect to on the Service's address.
+   *
+   * @default 80
+   */
+  readonly port?: number;
+  /**
+   * With type NodePort or LoadBalancer: the port opened on every node (30000-32767, unique in
+   * the cluster).
+   *
+   * @default - the cluster picks a free one
+   */
+  readonly nodePort?: number;
+  /**
+   * A headless Service has no virtual IP: its DNS name resolves to the pods' own addresses.
+   * Only for type ClusterIP.
+   *
+   * @default false
+   */
+  readonly headless?: boolean;
+}
+
+/**
+ * A stateless HTTP app: a Deployment, which creates a ReplicaSet, which creates the pods.
+ *
+ * Changing anything in the pod template (a new image tag, say) makes the Deployment create a new
+ * ReplicaSet and move pods over one at a time: one extra pod first (`maxSurge: 1`), never fewer
+ * ready pods than asked for (`maxUnavailable: 0`). Old ReplicaSets are kept, scaled to zero, for
+ * `kubectl rollout undo`.
+ */
+export class WebApp extends Construct {
+  public readonly name: string;
+  public readonly port: number;
+  /** The labels that select this app's pods (Deployment selector, Service selector). */
+  public readonly selector: Record<string, string>;
+  /** The labels on every object of this app. */
+  public readonly labels: Record<string, string>;
+  public readonly deployment: kplus.Deployment;
+  public readonly container: kplus.Container;
+
+  constructor(scope: Construct, id: string, props: WebAppProps) {
+    super(scope, id);
+    checkDnsLabel('name', props.name);
+    checkContainerPort('port', props.port);
+    const replicas = props.replicas ?? 1;
+    checkIntegerInRange('replicas', replicas, 0, 1000);
+    const revisionHistoryLimit = props.revisionHistoryLimit ?? 5;
+    checkIntegerInRange('revisionHistoryLimit', revisionHistoryLimit, 0, 100);
+    const user = props.user ?? 65532;
+
+    this.name = props.name;
+    this.port = props.port;
+    this.selector = selectorLabels({ name: props.name });
+    this.labels = appLabels({ name: props.name, version: imageTag(props.image), component: props.component ?? 'web' });
+
+    this.deployment = new kplus.Deployment(this, 'Resource', {
+      metadata: { name: props.name },
+      replicas,
+      select: false,
+      strategy: kplus.DeploymentStrategy.rollingUpdate({
+        maxSurge: kplus.PercentOrAbsolute.absolute(1),
+        maxUnavailable: kplus.PercentOrAbsolute.absolute(0),
+      }),
+      securityContext: restrictedPodSecurityContext(user),
+    });
+    labelWorkload(this.deployment, this.selector, this.labels);
+    // cdk8s-plus-28 has no prop for the revision history.
+    ApiObject.of(this.deployment).addJsonPatch(JsonPatch.add('/spec/revisionHistoryLimit', revisionHistoryLimit));
+
+    const health = (failureThreshold: number, period: number) => kplus.Probe.fromHttpGet(props.healthPath ?? '/', {
+      port: props.port,
+      periodSeconds: Duration.seconds(period),
+      failureThreshold,
+      timeoutSeconds: Duration.seconds(2),
+    });
+    this.container = this.deployment.addContainer(secureContainer({
+      name: props.name,
+      image: props.image,
+      args: props.args,
+      envVariables: props.envVariables,
+      ports: [{ number: props.port, name: 'http' }],
+      user,
+      cpuMillis: props.cpuMillis ?? 10,
+      memoryMiB: props.memoryMiB ?? 16,
+      memoryLimitMiB: props.memoryLimitMiB ?? 64,
+      readiness: health(1, 5),
+      liveness: health(3, 10),
+    }));
+    for (const path of props.writablePaths ?? ['/tmp']) {
+      const volumeName = path.replace(/^\/+/, '').replace(/[^a-z0-9]+/g, '-');
+      const volume = kplus.Volume.fromEmptyDir(this, `Writable-${volumeName}`, volumeName, { sizeLimit: Size.mebibytes(32) });
+      this.container.mount(path, volume);
+    }
+  }
+
+  /**
+   * Exposes the app through a Service: this is what `kubectl expose deployment` creates. The
+   * Service selects the app's pods by their labels and forwards its `port` to the container port
+   * (`targetPort`).
+   */
+  public expose(id: string, props: WebAppExposeProps): kplus.Service {
+    const type = props.type ?? kplus.ServiceType.CLUSTER_IP;
+    const port = props.port ?? 80;
+    checkDnsLabel('service name', props.name);
+    checkIntegerInRange('service port', port, 1, 65535);
+    if (props.nodePort !== undefined) {
+      if (type !== kplus.ServiceType.NODE_PORT && type !== kplus.ServiceType.LOAD_BALANCER) {
+        throw new Error(`nodePort ${props.nodePort} needs type NodePort or LoadBalancer, not ${type}`);
+      }
+      checkIntegerInRange('nodePort', props.nodePort, 30000, 32767);
+    }
+    if (props.headless && type !== kplus.ServiceType.CLUSTER_IP) {
+      throw new Error(`headless needs type ClusterIP, not ${type}`);
+    }
+    const service = new kplus.Service(this, id, {
+      metadata: { name: props.name, labels: this.labels },
+      type,
+      clusterIP: props.headless ? 'None' : undefined,
+      ports: [{ name: 'http', port, targetPort: this.port, nodePort: props.nodePort }],
+    });
+    selectPods(service, this.selector);
+    return service;
+  }
+}
