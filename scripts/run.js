@@ -44,9 +44,15 @@ if (!upToDate()) {
     packages: 'external',
     sourcemap: 'inline',
     metafile: true,
+    write: false,
     logLevel: 'warning',
   });
-  fs.writeFileSync(metafile, JSON.stringify(Object.keys(result.metafile.inputs)));
+  // Write, then rename: another process may be reading the previous bundle at this moment.
+  fs.mkdirSync(path.dirname(outfile), { recursive: true });
+  for (const [file, text] of [[outfile, result.outputFiles[0].contents], [metafile, JSON.stringify(Object.keys(result.metafile.inputs))]]) {
+    fs.writeFileSync(`${file}.${process.pid}`, text);
+    fs.renameSync(`${file}.${process.pid}`, file);
+  }
 }
 process.argv = [process.argv[0], entryPath, ...args];
 require(outfile);

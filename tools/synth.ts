@@ -18,12 +18,12 @@ export function exampleYaml(example: Example, profile: Profile): string {
 }
 
 /** Every file that synth writes, as a map from path relative to the outdir to its text. */
-export function synthesizeFiles(profiles: readonly Profile[]): Map<string, string> {
+export function synthesizeFiles(profiles: readonly Profile[], examples: readonly Example[] = EXAMPLES): Map<string, string> {
   const files = new Map<string, string>();
   for (const profile of profiles) {
     // All charts of a profile share one app, as in `cdk8s synth`, so the app validates them together.
     const app = new App({ outdir: path.join(DEFAULT_OUTDIR, profile.name) });
-    const charts = EXAMPLES.map((example) => ({ example, chart: example.create(app, profile) }));
+    const charts = examples.map((example) => ({ example, chart: example.create(app, profile) }));
     for (const { example, chart } of charts) {
       files.set(path.join(profile.name, `${example.name}.yaml`), Yaml.stringify(...chart.toJson()));
     }
@@ -95,14 +95,14 @@ export function usage(): string {
 }
 
 /** The synth command: returns the exit code. One line on error; the stack with DEBUG=1. */
-export function runSynth(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): number {
+export function runSynth(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, examples: readonly Example[] = EXAMPLES): number {
   try {
     const args = parseSynthArgs(argv, env);
     if (args.help) {
       console.log(usage());
       return 0;
     }
-    const files = synthesizeFiles(args.profiles);
+    const files = synthesizeFiles(args.profiles, examples);
     writeAtomically(args.outdir, args.profiles, files);
     console.log(`synthesized ${files.size} files into ${args.outdir}/ (${args.profiles.map((p) => p.name).join(', ')})`);
     return 0;
