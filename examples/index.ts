@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { DeploymentExample } from './deployment/chart';
 import { Profile } from './profiles';
 import { ServicesExample } from './services/chart';
+import { SidecarsExample } from './sidecars/chart';
 
 /** An example: one chart, one namespace, one file `dist/<profile>/<name>.yaml`. */
 export interface Example {
@@ -25,5 +26,10 @@ export const EXAMPLES: readonly Example[] = [
     name: 'services',
     concept: 'Services: ClusterIP, NodePort, LoadBalancer, headless, ExternalName',
     create: (scope, profile) => new ServicesExample(scope, 'services', { profile }),
+  },
+  {
+    name: 'sidecars',
+    concept: 'Sidecar containers: a classic log shipper and a native sidecar',
+    create: (scope, profile) => new SidecarsExample(scope, 'sidecars', { profile }),
   },
 ];
