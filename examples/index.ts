@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DeploymentExample } from './deployment/chart';
+import { IngressExample } from './ingress/chart';
 import { Profile } from './profiles';
 import { ServicesExample } from './services/chart';
 import { SidecarsExample } from './sidecars/chart';
@@ -31,5 +32,10 @@ export const EXAMPLES: readonly Example[] = [
     name: 'sidecars',
     concept: 'Sidecar containers: a classic log shipper and a native sidecar',
     create: (scope, profile) => new SidecarsExample(scope, 'sidecars', { profile }),
+  },
+  {
+    name: 'ingress',
+    concept: 'Ingress: host- and path-based HTTP routing to Services, and TLS',
+    create: (scope, profile) => new IngressExample(scope, 'ingress', { profile }),
   },
 ];

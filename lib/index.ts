@@ -5,3 +5,5 @@ export * from './secure-container';
 export * from './web-app';
 export * from './toolbox';
 export * from './log-shipper';
+export * from './external-refs';
+export * from './web-ingress';
