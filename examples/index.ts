@@ -1,5 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { ConfigExample } from './config/chart';
 import { DeploymentExample } from './deployment/chart';
 import { IngressExample } from './ingress/chart';
 import { Profile } from './profiles';
@@ -37,5 +38,10 @@ export const EXAMPLES: readonly Example[] = [
     name: 'ingress',
     concept: 'Ingress: host- and path-based HTTP routing to Services, and TLS',
     create: (scope, profile) => new IngressExample(scope, 'ingress', { profile }),
+  },
+  {
+    name: 'config',
+    concept: 'ConfigMap and Secret: env var, envFrom, mounted files, rolling on change',
+    create: (scope, profile) => new ConfigExample(scope, 'config', { profile }),
   },
 ];

@@ -7,3 +7,4 @@ export * from './toolbox';
 export * from './log-shipper';
 export * from './external-refs';
 export * from './web-ingress';
+export * from './app-config';
