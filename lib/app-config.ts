@@ -61,7 +61,7 @@ const sorted = (data: Record<string, string>) => Object.keys(data).sort().map((k
  * rolls the pods when a value changes.
  *
  * Environment variables are read once, when the container starts; files of a mounted ConfigMap
- * are updated in place after a change (within about a minute), but most apps read them only at
+ * are updated in place after a change (within a minute or two), but most apps read them only at
  * startup too. So a change reaches the app only through new pods. {@link consumedBy} puts a
  * checksum of every value on the pod template: a changed value changes the template, and the
  * Deployment rolls out new pods, as it does for a new image.
@@ -117,7 +117,7 @@ export class AppConfig extends Construct {
 
   /** An env var with the value of one ConfigMap key (`configMapKeyRef`). */
   public envValue(key: string): kplus.EnvValue {
-    if (!(key in this.data)) throw new Error(`configMap "${this.configMap.name}" has no key "${key}": its keys are ${Object.keys(this.data).join(', ')}`);
+    if (!Object.keys(this.data).includes(key)) throw new Error(`configMap "${this.configMap.name}" has no key "${key}": its keys are ${Object.keys(this.data).join(', ')}`);
     return kplus.EnvValue.fromConfigMap(this.configMap, key, { optional: false });
   }
 

@@ -86,6 +86,7 @@ export class WebIngress extends Construct {
     if (props.className !== undefined) checkDnsLabel('className', props.className);
     if (props.routes.length === 0) throw new Error('routes is empty: an Ingress needs at least one route');
     const seen = new Set<string>();
+    const ports: number[] = [];
     for (const route of props.routes) {
       const where = `${route.host ?? '*'}${route.path ?? '/'}`;
       if (route.host !== undefined && (route.host.length > 253 || !HOST.test(route.host))) {
@@ -94,7 +95,7 @@ export class WebIngress extends Construct {
       if (route.path !== undefined && !route.path.startsWith('/')) throw new Error(`path "${route.path}" must start with '/'`);
       if (seen.has(where)) throw new Error(`route ${where} is defined twice`);
       seen.add(where);
-      servicePort(route, where);
+      ports.push(servicePort(route, where));
     }
     const routeHosts = [...new Set(props.routes.map((r) => r.host).filter((h): h is string => h !== undefined))];
     const tlsHosts = props.tls?.hosts ?? routeHosts;
@@ -108,13 +109,13 @@ export class WebIngress extends Construct {
     this.ingress = new kplus.Ingress(this, 'Resource', {
       metadata: { name: props.name, labels: appLabels({ name: props.name, component: 'ingress' }) },
       className: props.className,
-      rules: props.routes.map((route) => ({
+      rules: props.routes.map((route, i) => ({
         host: route.host,
         // Without host and path, cdk8s-plus would make the route the default backend; an explicit
         // '/' keeps it a rule, visible in `kubectl describe ingress`.
         path: route.path ?? '/',
         pathType: kplus.HttpIngressPathType.PREFIX,
-        backend: kplus.IngressBackend.fromService(route.service, { port: servicePort(route, `${route.host ?? '*'}${route.path ?? '/'}`) }),
+        backend: kplus.IngressBackend.fromService(route.service, { port: ports[i] }),
       })),
       tls: props.tls ? [{ hosts: tlsHosts, secret: kplus.Secret.fromSecretName(this, 'TlsSecret', props.tls.secretName) }] : undefined,
     });

@@ -109,6 +109,7 @@ describe('AppConfig', () => {
   test('refuses references to keys that do not exist', () => {
     const { config } = setup({ secret: { name: 'creds', keys: ['token'] } });
     expect(() => config.envValue('mode')).toThrow(new Error('configMap "settings" has no key "mode": its keys are MODE, LEVEL'));
+    expect(() => config.envValue('toString')).toThrow(new Error('configMap "settings" has no key "toString": its keys are MODE, LEVEL'));
     expect(() => config.secretEnvValue('password')).toThrow(new Error('secret "creds" has no key "password": its keys are token'));
     expect(() => setup().config.secretEnvValue('token')).toThrow(new Error('secretEnvValue("token") needs a secret: add secret to the props'));
   });
