@@ -1,8 +1,11 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { ConfigExample } from './config/chart';
 import { DeploymentExample } from './deployment/chart';
+import { IngressExample } from './ingress/chart';
 import { Profile } from './profiles';
 import { ServicesExample } from './services/chart';
+import { SidecarsExample } from './sidecars/chart';
 
 /** An example: one chart, one namespace, one file `dist/<profile>/<name>.yaml`. */
 export interface Example {
@@ -25,5 +28,20 @@ export const EXAMPLES: readonly Example[] = [
     name: 'services',
     concept: 'Services: ClusterIP, NodePort, LoadBalancer, headless, ExternalName',
     create: (scope, profile) => new ServicesExample(scope, 'services', { profile }),
+  },
+  {
+    name: 'sidecars',
+    concept: 'Sidecar containers: a classic log shipper and a native sidecar',
+    create: (scope, profile) => new SidecarsExample(scope, 'sidecars', { profile }),
+  },
+  {
+    name: 'ingress',
+    concept: 'Ingress: host- and path-based HTTP routing to Services, and TLS',
+    create: (scope, profile) => new IngressExample(scope, 'ingress', { profile }),
+  },
+  {
+    name: 'config',
+    concept: 'ConfigMap and Secret: env var, envFrom, mounted files, rolling on change',
+    create: (scope, profile) => new ConfigExample(scope, 'config', { profile }),
   },
 ];

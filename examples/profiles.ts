@@ -23,6 +23,14 @@ export interface Profile {
   readonly externalServiceType: kplus.ServiceType;
   /** Replicas of a stateless web app. */
   readonly webReplicas: number;
+  /**
+   * Whether `dist/` may carry demo Secret values (written as `stringData`) so that an example
+   * runs as soon as it is applied. False: the examples ship no credential at all; each Secret is
+   * created out of band and only referenced by name.
+   *
+   * @default false
+   */
+  readonly demoSecrets?: boolean;
 }
 
 export const PROFILES: readonly Profile[] = [
@@ -33,6 +41,7 @@ export const PROFILES: readonly Profile[] = [
     storageClassName: 'standard',
     externalServiceType: kplus.ServiceType.NODE_PORT,
     webReplicas: 2,
+    demoSecrets: true,
   },
   {
     name: 'k3s',
@@ -41,12 +50,14 @@ export const PROFILES: readonly Profile[] = [
     storageClassName: 'local-path',
     externalServiceType: kplus.ServiceType.LOAD_BALANCER,
     webReplicas: 2,
+    demoSecrets: true,
   },
   {
     name: 'cloud',
     description: 'a managed cloud cluster (its default ingress and storage classes, cloud load balancers)',
     externalServiceType: kplus.ServiceType.LOAD_BALANCER,
     webReplicas: 3,
+    demoSecrets: false,
   },
 ];
 

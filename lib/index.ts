@@ -4,3 +4,7 @@ export * from './namespaced-chart';
 export * from './secure-container';
 export * from './web-app';
 export * from './toolbox';
+export * from './log-shipper';
+export * from './external-refs';
+export * from './web-ingress';
+export * from './app-config';

@@ -1,0 +1,231 @@
+import { Testing } from 'cdk8s';
+import { CONFIG_DIR, CONFIG_MAP, ConfigExample, DEMO_TOKEN, SECRET, SECRET_KEY, SETTINGS, appScript } from '../../examples/config/chart';
+import { getProfile } from '../../examples/profiles';
+import { CONFIG_CHECKSUM_ANNOTATION, EXTERNAL_REFS_ANNOTATION, externalRefs } from '../../lib';
+import { EXAMPLE_NAMES, K8sObject, PROFILE_NAMES, findObject, ofKind, synthExample } from '../helpers';
+
+/** The pod spec of a workload (or a bare Pod), or undefined for other kinds. */
+function podSpecOf(object: K8sObject): K8sObject | undefined {
+  switch (object.kind) {
+    case 'Pod': return object.spec;
+    case 'Deployment': case 'StatefulSet': case 'DaemonSet': case 'ReplicaSet': case 'Job': return object.spec?.template?.spec;
+    case 'CronJob': return object.spec?.jobTemplate?.spec?.template?.spec;
+    default: return undefined;
+  }
+}
+
+/**
+ * Every reference from a pod spec to a ConfigMap or Secret (env valueFrom, envFrom, volumes,
+ * projected volumes) that does not resolve to an object of the same namespace and, for keys, to
+ * one of its keys. A Secret or ConfigMap listed in the workload's external-refs annotation is
+ * created out of band: its name is accepted, its keys cannot be checked here.
+ */
+function unresolvedRefs(objects: K8sObject[]): string[] {
+  const problems: string[] = [];
+  for (const workload of objects) {
+    const spec = podSpecOf(workload);
+    if (!spec) continue;
+    const external = externalRefs(workload.metadata.annotations);
+    const where = `${workload.kind}/${workload.metadata.name}`;
+    const check = (kind: 'ConfigMap' | 'Secret', name: string, keys: string[], optional: boolean | undefined, path: string) => {
+      if (optional) return;
+      if (external.includes(`${kind}/${name}`)) return;
+      const target = objects.find((o) => o.kind === kind && o.metadata.name === name && o.metadata.namespace === workload.metadata.namespace);
+      if (!target) { problems.push(`${where} ${path}: no ${kind} "${name}"`); return; }
+      const present = Object.keys({ ...target.data, ...target.binaryData, ...target.stringData });
+      for (const key of keys.filter((k) => !present.includes(k))) problems.push(`${where} ${path}: ${kind} "${name}" has no key "${key}"`);
+    };
+    for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
+      for (const env of c.env ?? []) {
+        const cm = env.valueFrom?.configMapKeyRef;
+        const secret = env.valueFrom?.secretKeyRef;
+        if (cm) check('ConfigMap', cm.name, [cm.key], cm.optional, `${c.name} env ${env.name}`);
+        if (secret) check('Secret', secret.name, [secret.key], secret.optional, `${c.name} env ${env.name}`);
+      }
+      for (const from of c.envFrom ?? []) {
+        if (from.configMapRef) check('ConfigMap', from.configMapRef.name, [], from.configMapRef.optional, `${c.name} envFrom`);
+        if (from.secretRef) check('Secret', from.secretRef.name, [], from.secretRef.optional, `${c.name} envFrom`);
+      }
+    }
+    for (const volume of spec.volumes ?? []) {
+      const sources = [volume, ...(volume.projected?.sources ?? [])];
+      for (const source of sources) {
+        const itemKeys = (items?: Array<{ key: string }>) => (items ?? []).map((i) => i.key);
+        if (source.configMap) check('ConfigMap', source.configMap.name, itemKeys(source.configMap.items), source.configMap.optional, `volume ${volume.name}`);
+        if (volume.secret && source === volume) check('Secret', volume.secret.secretName, itemKeys(volume.secret.items), volume.secret.optional, `volume ${volume.name}`);
+        if (source.secret && source !== volume) check('Secret', source.secret.name, itemKeys(source.secret.items), source.secret.optional, `volume ${volume.name}`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** Env vars whose name says credential but whose value is written into the pod spec. */
+function literalCredentials(objects: K8sObject[]): string[] {
+  const credential = /PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL/i;
+  return objects.flatMap((workload) => {
+    const spec = podSpecOf(workload);
+    if (!spec) return [];
+    return [...(spec.initContainers ?? []), ...(spec.containers ?? [])].flatMap((c: K8sObject) => (c.env ?? [])
+      .filter((env: K8sObject) => env.value !== undefined && credential.test(env.name))
+      .map((env: K8sObject) => `${workload.kind}/${workload.metadata.name} ${c.name} env ${env.name} is a literal value`));
+  });
+}
+
+describe('config example', () => {
+  const objects = synthExample('config');
+  const deployment = findObject(objects, 'Deployment', 'web');
+  const template = deployment.spec.template;
+  const container = template.spec.containers[0];
+  const withSettings = (settings: Record<string, string>, profile = 'minikube') =>
+    Testing.synth(new ConfigExample(Testing.app(), 'config', { profile: getProfile(profile), settings }));
+
+  test.each(PROFILE_NAMES)('snapshot (%s)', (profile) => {
+    expect(synthExample('config', profile)).toMatchSnapshot();
+  });
+
+  test('every object is in the config-demo namespace, which enforces the restricted standard', () => {
+    expect(objects[0].metadata).toMatchObject({ name: 'config-demo', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } });
+    for (const o of objects.slice(1)) expect(o.metadata.namespace).toBe('config-demo');
+  });
+
+  test('the ConfigMap holds the settings', () => {
+    expect(findObject(objects, 'ConfigMap', CONFIG_MAP).data).toEqual(SETTINGS);
+  });
+
+  describe('the same ConfigMap, consumed three ways', () => {
+    test('1. one key as an env var (configMapKeyRef)', () => {
+      expect(container.env).toContainEqual({ name: 'MESSAGE', valueFrom: { configMapKeyRef: { name: CONFIG_MAP, key: 'GREETING', optional: false } } });
+    });
+
+    test('2. every key as an env var of the same name (envFrom)', () => {
+      expect(container.envFrom).toEqual([{ configMapRef: { name: CONFIG_MAP } }]);
+    });
+
+    test('3. every key as a file, mounted read-only where the app reads it', () => {
+      const mount = container.volumeMounts.find((m: K8sObject) => m.mountPath === CONFIG_DIR);
+      expect(mount).toEqual({ name: CONFIG_MAP, mountPath: CONFIG_DIR, readOnly: true });
+      expect(mount.subPath).toBeUndefined(); // a subPath mount would never see an update
+      expect(template.spec.volumes).toContainEqual({ name: mount.name, configMap: { name: CONFIG_MAP } });
+      // The app's script reads every file of that folder, and each variable envFrom sets.
+      const script = container.args[2];
+      expect(container.args.slice(0, 2)).toEqual(['sh', '-c']);
+      expect(script).toBe(appScript(SETTINGS));
+      expect(script).toContain(`for f in ${CONFIG_DIR}/*; do`);
+      expect(script).toContain('$(cat "$f")');
+      for (const key of Object.keys(SETTINGS)) expect(script).toContain(`$${key}`);
+    });
+  });
+
+  test.each(PROFILE_NAMES)('the Secret value reaches the container only through secretKeyRef (%s)', (profile) => {
+    const all = synthExample('config', profile);
+    const c = findObject(all, 'Deployment', 'web').spec.template.spec.containers[0];
+    expect(c.env).toContainEqual({ name: 'API_TOKEN', valueFrom: { secretKeyRef: { name: SECRET, key: SECRET_KEY, optional: false } } });
+    expect(c.args[2]).toContain('${#API_TOKEN} characters, not shown');
+    const outsideSecrets = JSON.stringify(all.filter((o) => o.kind !== 'Secret'));
+    expect(outsideSecrets).not.toContain(DEMO_TOKEN);
+  });
+
+  test('local profiles write the demo Secret with stringData; the Deployment lists no external ref', () => {
+    for (const profile of ['minikube', 'k3s']) {
+      const all = synthExample('config', profile);
+      expect(findObject(all, 'Secret', SECRET)).toMatchObject({ stringData: { [SECRET_KEY]: DEMO_TOKEN } });
+      expect(findObject(all, 'Secret', SECRET).data).toBeUndefined();
+      expect(findObject(all, 'Deployment', 'web').metadata.annotations).toBeUndefined();
+    }
+  });
+
+  test('the cloud profile ships no credential: no Secret value in any example, and the config Secret is listed as external', () => {
+    for (const name of EXAMPLE_NAMES) {
+      const withValues = ofKind(synthExample(name, 'cloud'), 'Secret').filter((s) => s.data || s.stringData);
+      expect(withValues).toEqual([]);
+    }
+    const cloud = synthExample('config', 'cloud');
+    expect(ofKind(cloud, 'Secret')).toEqual([]);
+    expect(findObject(cloud, 'Deployment', 'web').metadata.annotations).toEqual({ [EXTERNAL_REFS_ANNOTATION]: `Secret/${SECRET}` });
+  });
+
+  test.each(PROFILE_NAMES)('every configMapKeyRef, secretKeyRef, envFrom and volume of every example resolves (%s)', (profile) => {
+    for (const name of EXAMPLE_NAMES) expect(unresolvedRefs(synthExample(name, profile))).toEqual([]);
+  });
+
+  test.each(PROFILE_NAMES)('no example writes a credential as a literal env value (%s)', (profile) => {
+    for (const name of EXAMPLE_NAMES) expect(literalCredentials(synthExample(name, profile))).toEqual([]);
+  });
+
+  describe('a config edit rolls the pods', () => {
+    const annotation = (all: K8sObject[]) => findObject(all, 'Deployment', 'web').spec.template.metadata.annotations[CONFIG_CHECKSUM_ANNOTATION];
+
+    test('the pod template carries a SHA-256 checksum of the configuration', () => {
+      expect(template.metadata.annotations[CONFIG_CHECKSUM_ANNOTATION]).toMatch(/^[0-9a-f]{64}$/);
+    });
+
+    test('a changed value changes the pod template, through the checksum alone', () => {
+      const edited = withSettings({ ...SETTINGS, COLOR: 'orange' });
+      const newTemplate = findObject(edited, 'Deployment', 'web').spec.template;
+      expect(findObject(edited, 'ConfigMap', CONFIG_MAP).data.COLOR).toBe('orange');
+      expect(newTemplate).not.toEqual(template);
+      expect(annotation(edited)).not.toBe(annotation(objects));
+      // Apart from the checksum, the template is the same: the checksum alone makes the rollout.
+      const withoutChecksum = (t: K8sObject) => ({ ...t, metadata: { ...t.metadata, annotations: undefined } });
+      expect(withoutChecksum(newTemplate)).toEqual(withoutChecksum(template));
+      // The selector is immutable and stays.
+      expect(findObject(edited, 'Deployment', 'web').spec.selector).toEqual(deployment.spec.selector);
+    });
+
+    test('a new key changes it too', () => {
+      expect(annotation(withSettings({ ...SETTINGS, SIZE: 'large' }))).not.toBe(annotation(objects));
+    });
+
+    test('the checksum is deterministic: the same settings, in any order, give the same template', () => {
+      const reordered = Object.fromEntries(Object.entries(SETTINGS).reverse());
+      expect(Object.keys(reordered)).not.toEqual(Object.keys(SETTINGS));
+      expect(findObject(withSettings(reordered), 'Deployment', 'web').spec.template).toEqual(template);
+      expect(synthExample('config')).toEqual(objects);
+    });
+  });
+
+  describe('the checks catch a broken manifest', () => {
+    const broken = (change: (all: K8sObject[]) => void, profile = 'minikube') => {
+      const copy = JSON.parse(JSON.stringify(synthExample('config', profile)));
+      change(copy);
+      return copy;
+    };
+    const web = (all: K8sObject[]) => findObject(all, 'Deployment', 'web');
+    const c0 = (all: K8sObject[]) => web(all).spec.template.spec.containers[0];
+
+    test('a configMapKeyRef to a missing key', () => {
+      const copy = broken((all) => { c0(all).env[0].valueFrom.configMapKeyRef.key = 'GREETINGS'; });
+      expect(unresolvedRefs(copy)).toEqual(['Deployment/web web env MESSAGE: ConfigMap "app-config" has no key "GREETINGS"']);
+    });
+
+    test('a secretKeyRef to a missing key', () => {
+      const copy = broken((all) => { c0(all).env[1].valueFrom.secretKeyRef.key = 'token'; });
+      expect(unresolvedRefs(copy)).toEqual(['Deployment/web web env API_TOKEN: Secret "app-secret" has no key "token"']);
+    });
+
+    test('an envFrom and a volume naming a ConfigMap that does not exist', () => {
+      const copy = broken((all) => { findObject(all, 'ConfigMap', CONFIG_MAP).metadata.name = 'app-settings'; });
+      expect(unresolvedRefs(copy)).toEqual([
+        'Deployment/web web env MESSAGE: no ConfigMap "app-config"',
+        'Deployment/web web envFrom: no ConfigMap "app-config"',
+        'Deployment/web volume app-config: no ConfigMap "app-config"',
+      ]);
+    });
+
+    test('a volume item with a missing key', () => {
+      const copy = broken((all) => { web(all).spec.template.spec.volumes[1].configMap.items = [{ key: 'COLOUR', path: 'colour' }]; });
+      expect(unresolvedRefs(copy)).toEqual(['Deployment/web volume app-config: ConfigMap "app-config" has no key "COLOUR"']);
+    });
+
+    test('an out-of-band Secret that is not listed as external', () => {
+      const copy = broken((all) => { delete web(all).metadata.annotations; }, 'cloud');
+      expect(unresolvedRefs(copy)).toEqual(['Deployment/web web env API_TOKEN: no Secret "app-secret"']);
+    });
+
+    test('a credential written as a literal env value', () => {
+      const copy = broken((all) => { c0(all).env[1] = { name: 'API_TOKEN', value: DEMO_TOKEN }; });
+      expect(literalCredentials(copy)).toEqual(['Deployment/web web env API_TOKEN is a literal value']);
+    });
+  });
+});
