@@ -4,3 +4,8 @@ export * from './namespaced-chart';
 export * from './secure-container';
 export * from './web-app';
 export * from './toolbox';
+export * from './external-refs';
+export * from './postgres';
+export * from './allow-only-from';
+export * from './node-agent';
+export * from './topology-spread';
