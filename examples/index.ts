@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { DeploymentExample } from './deployment/chart';
 import { Profile } from './profiles';
 import { ServicesExample } from './services/chart';
+import { StatefulSetExample } from './statefulset/chart';
 
 /** An example: one chart, one namespace, one file `dist/<profile>/<name>.yaml`. */
 export interface Example {
@@ -25,5 +26,10 @@ export const EXAMPLES: readonly Example[] = [
     name: 'services',
     concept: 'Services: ClusterIP, NodePort, LoadBalancer, headless, ExternalName',
     create: (scope, profile) => new ServicesExample(scope, 'services', { profile }),
+  },
+  {
+    name: 'statefulset',
+    concept: 'StatefulSet: stable names, one volume per pod, ordered start (PostgreSQL)',
+    create: (scope, profile) => new StatefulSetExample(scope, 'statefulset', { profile }),
   },
 ];
