@@ -4,6 +4,7 @@ import { DeploymentExample } from './deployment/chart';
 import { Profile } from './profiles';
 import { ServicesExample } from './services/chart';
 import { StatefulSetExample } from './statefulset/chart';
+import { AppExample } from './app/chart';
 
 /** An example: one chart, one namespace, one file `dist/<profile>/<name>.yaml`. */
 export interface Example {
@@ -31,5 +32,10 @@ export const EXAMPLES: readonly Example[] = [
     name: 'statefulset',
     concept: 'StatefulSet: stable names, one volume per pod, ordered start (PostgreSQL)',
     create: (scope, profile) => new StatefulSetExample(scope, 'statefulset', { profile }),
+  },
+  {
+    name: 'app',
+    concept: 'A complete application: web app + database, ConfigMap, Secret, Ingress, NetworkPolicy',
+    create: (scope, profile) => new AppExample(scope, 'app', { profile }),
   },
 ];
