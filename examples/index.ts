@@ -5,6 +5,7 @@ import { Profile } from './profiles';
 import { ServicesExample } from './services/chart';
 import { StatefulSetExample } from './statefulset/chart';
 import { AppExample } from './app/chart';
+import { SchedulingExample } from './scheduling/chart';
 
 /** An example: one chart, one namespace, one file `dist/<profile>/<name>.yaml`. */
 export interface Example {
@@ -37,5 +38,10 @@ export const EXAMPLES: readonly Example[] = [
     name: 'app',
     concept: 'A complete application: web app + database, ConfigMap, Secret, Ingress, NetworkPolicy',
     create: (scope, profile) => new AppExample(scope, 'app', { profile }),
+  },
+  {
+    name: 'scheduling',
+    concept: 'Nodes and scheduling: a DaemonSet, pods spread over nodes',
+    create: (scope, profile) => new SchedulingExample(scope, 'scheduling', { profile }),
   },
 ];
