@@ -104,7 +104,9 @@ const DATA_MOUNT = '/var/lib/postgresql/data';
  * when the pod is replaced (`data-postgres-0`).
  *
  * Pods start one at a time, each once the previous one is ready. A PodDisruptionBudget lets a
- * node drain evict only one pod at a time. The volume comes from `volumeClaimTemplates`, which
+ * node drain evict only one pod at a time. The credentials Secret is not created here: the
+ * StatefulSet lists it in its `k8s-by-example/external-refs` annotation (see
+ * {@link addExternalRefs}). The volume comes from `volumeClaimTemplates`, which
  * cdk8s-plus-28's StatefulSet does not support; the construct adds it to the generated object.
  */
 export class Postgres extends Construct {
