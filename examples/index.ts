@@ -1,11 +1,14 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { AppExample } from './app/chart';
 import { ConfigExample } from './config/chart';
 import { DeploymentExample } from './deployment/chart';
 import { IngressExample } from './ingress/chart';
 import { Profile } from './profiles';
 import { ServicesExample } from './services/chart';
 import { SidecarsExample } from './sidecars/chart';
+import { SchedulingExample } from './scheduling/chart';
+import { StatefulSetExample } from './statefulset/chart';
 
 /** An example: one chart, one namespace, one file `dist/<profile>/<name>.yaml`. */
 export interface Example {
@@ -43,5 +46,20 @@ export const EXAMPLES: readonly Example[] = [
     name: 'config',
     concept: 'ConfigMap and Secret: env var, envFrom, mounted files, rolling on change',
     create: (scope, profile) => new ConfigExample(scope, 'config', { profile }),
+  },
+  {
+    name: 'statefulset',
+    concept: 'StatefulSet: stable names, one volume per pod, ordered start (PostgreSQL)',
+    create: (scope, profile) => new StatefulSetExample(scope, 'statefulset', { profile }),
+  },
+  {
+    name: 'app',
+    concept: 'A complete application: web app + database, ConfigMap, Secret, Ingress, NetworkPolicy',
+    create: (scope, profile) => new AppExample(scope, 'app', { profile }),
+  },
+  {
+    name: 'scheduling',
+    concept: 'Nodes and scheduling: a DaemonSet, pods spread over nodes',
+    create: (scope, profile) => new SchedulingExample(scope, 'scheduling', { profile }),
   },
 ];

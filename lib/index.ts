@@ -8,3 +8,7 @@ export * from './log-shipper';
 export * from './external-refs';
 export * from './web-ingress';
 export * from './app-config';
+export * from './postgres';
+export * from './allow-only-from';
+export * from './node-agent';
+export * from './topology-spread';

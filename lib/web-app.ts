@@ -61,6 +61,13 @@ export interface WebAppProps {
    */
   readonly healthPath?: string;
   /**
+   * The HTTP path the liveness probe asks, when "alive" differs from "ready" (an app whose
+   * readiness check needs its database should not be restarted when the database is down).
+   *
+   * @default - healthPath
+   */
+  readonly livenessPath?: string;
+  /**
    * Directories the image writes to; each gets an emptyDir, since the root filesystem is read-only.
    *
    * @default ['/tmp']
@@ -159,7 +166,7 @@ export class WebApp extends Construct {
     // cdk8s-plus-28 has no prop for the revision history.
     ApiObject.of(this.deployment).addJsonPatch(JsonPatch.add('/spec/revisionHistoryLimit', revisionHistoryLimit));
 
-    const health = (failureThreshold: number, period: number) => kplus.Probe.fromHttpGet(props.healthPath ?? '/', {
+    const health = (path: string, failureThreshold: number, period: number) => kplus.Probe.fromHttpGet(path, {
       port: props.port,
       periodSeconds: Duration.seconds(period),
       failureThreshold,
@@ -175,8 +182,8 @@ export class WebApp extends Construct {
       cpuMillis: props.cpuMillis ?? 10,
       memoryMiB: props.memoryMiB ?? 16,
       memoryLimitMiB: props.memoryLimitMiB ?? 64,
-      readiness: health(1, 5),
-      liveness: health(3, 10),
+      readiness: health(props.healthPath ?? '/', 1, 5),
+      liveness: health(props.livenessPath ?? props.healthPath ?? '/', 3, 10),
     }));
     for (const path of props.writablePaths ?? ['/tmp']) {
       const volumeName = path.replace(/^\/+/, '').replace(/[^a-z0-9]+/g, '-');

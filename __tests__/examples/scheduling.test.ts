@@ -1,0 +1,103 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { getProfile } from '../../examples/profiles';
+import { PROFILE_NAMES, K8sObject, findObject, selects, synthExample } from '../helpers';
+
+const GUIDE = fs.readFileSync(path.join(__dirname, '..', '..', 'examples', 'scheduling', 'README.md'), 'utf8');
+
+describe('scheduling example', () => {
+  const objects = synthExample('scheduling');
+  const agent = findObject(objects, 'DaemonSet', 'node-agent');
+  const agentPod = agent.spec.template;
+  const web = findObject(objects, 'Deployment', 'web');
+  const webPod = web.spec.template;
+
+  test.each(PROFILE_NAMES)('snapshot (%s)', (profile) => {
+    expect(synthExample('scheduling', profile)).toMatchSnapshot();
+  });
+
+  test('a DaemonSet runs the agent on every node, control plane nodes included', () => {
+    expect(selects(agent.spec.selector.matchLabels, agentPod.metadata.labels)).toBe(true);
+    expect(agentPod.spec.tolerations).toEqual([{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }]);
+    // No nodeSelector or affinity narrows it down.
+    expect(agentPod.spec.nodeSelector).toBeUndefined();
+    expect(agentPod.spec.affinity).toBeUndefined();
+  });
+
+  test('the agent learns its node from the downward API, without host access', () => {
+    const c = agentPod.spec.containers[0];
+    const fields = Object.fromEntries(c.env.filter((e: K8sObject) => e.valueFrom?.fieldRef).map((e: K8sObject) => [e.name, e.valueFrom.fieldRef.fieldPath]));
+    expect(fields).toEqual({ NODE_NAME: 'spec.nodeName', NODE_IP: 'status.hostIP', POD_NAME: 'metadata.name', POD_IP: 'status.podIP' });
+    for (const name of Object.keys(fields)) expect(c.command.join(' ')).toContain(`$${name}`);
+    expect(agentPod.spec.volumes).toBeUndefined();
+    expect(agentPod.spec.hostNetwork).toBe(false);
+    expect(agentPod.spec.hostPID).toBeUndefined();
+    expect(c.securityContext).toMatchObject({ runAsUser: 65534, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+  });
+
+  test('the Deployment spreads its own pods over the nodes, as a preference', () => {
+    expect(webPod.spec.topologySpreadConstraints).toEqual([{
+      maxSkew: 1,
+      topologyKey: 'kubernetes.io/hostname',
+      whenUnsatisfiable: 'ScheduleAnyway',
+      labelSelector: { matchLabels: web.spec.selector.matchLabels },
+    }]);
+    const counted = webPod.spec.topologySpreadConstraints[0].labelSelector.matchLabels;
+    expect(selects(counted, webPod.metadata.labels)).toBe(true);
+    expect(selects(counted, agentPod.metadata.labels)).toBe(false);
+  });
+
+  test('replicas come from the profile, more than one so that there is something to spread', () => {
+    for (const profile of PROFILE_NAMES) {
+      const replicas = findObject(synthExample('scheduling', profile), 'Deployment', 'web').spec.replicas;
+      expect(replicas).toBe(getProfile(profile).webReplicas);
+      expect(replicas).toBeGreaterThan(1);
+    }
+  });
+
+  test('the guide covers the node components and a multi-node cluster', () => {
+    for (const text of ['kube-apiserver', 'etcd', 'kube-scheduler', 'kube-controller-manager', 'kubelet', 'kube-proxy', 'container runtime',
+      'minikube start -p multinode --nodes 2', 'multipass', 'DoNotSchedule', 'ScheduleAnyway', 'kubectl apply -f dist/minikube/scheduling.yaml']) {
+      expect(GUIDE).toContain(text);
+    }
+  });
+});
+
+/** Requests of a container in millicores and MiB; these examples write them as `Nm` and `NMi`. */
+function requests(container: K8sObject): [number, number] {
+  const cpu = /^(\d+)m$/.exec(container.resources.requests.cpu);
+  const memory = /^(\d+)Mi$/.exec(container.resources.requests.memory);
+  if (!cpu || !memory) throw new Error(`unexpected units in ${JSON.stringify(container.resources.requests)}`);
+  return [Number(cpu[1]), Number(memory[1])];
+}
+
+/** Sum of the requests of every pod, with replicas, and one pod per node for a DaemonSet. */
+function totalRequests(objects: K8sObject[], nodes = 1): [number, number] {
+  let [cpu, memory] = [0, 0];
+  for (const o of objects.filter((x) => ['Deployment', 'StatefulSet', 'DaemonSet'].includes(x.kind))) {
+    const pods = o.kind === 'DaemonSet' ? nodes : o.spec.replicas;
+    if (o.spec.template.spec.initContainers) throw new Error(`${o.metadata.name}: init containers are not summed here`);
+    for (const c of o.spec.template.spec.containers) {
+      const [cCpu, cMemory] = requests(c);
+      cpu += cCpu * pods;
+      memory += cMemory * pods;
+    }
+  }
+  return [cpu, memory];
+}
+
+describe('the statefulset, app and scheduling examples together', () => {
+  test.each(PROFILE_NAMES)('request at most 550m CPU and 950Mi, their share of the minikube budget (%s)', (profile) => {
+    const all = ['statefulset', 'app', 'scheduling'].flatMap((e) => synthExample(e, profile));
+    const [cpu, memory] = totalRequests(all);
+    expect(cpu).toBeLessThanOrEqual(550);
+    expect(memory).toBeLessThanOrEqual(950);
+  });
+
+  test('the sum counts replicas and one DaemonSet pod per node', () => {
+    const [oneNode] = totalRequests(synthExample('scheduling', 'cloud'), 1);
+    const [twoNodes] = totalRequests(synthExample('scheduling', 'cloud'), 2);
+    // cloud: 3 web pods at 5m, agent 5m per node
+    expect([oneNode, twoNodes]).toEqual([20, 25]);
+  });
+});
