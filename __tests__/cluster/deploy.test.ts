@@ -1,0 +1,216 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { stringify } from 'yaml';
+import { loadTarget, parseTarget } from '../../tools/cluster/common';
+import { PRUNE_ALLOWLIST, ROLLOUT_TIMEOUT_SECONDS, deployPlan, destroyPlan, gvk, runDeploy, runDestroy } from '../../tools/cluster/deploy';
+import { KUBECTL_MISSING, UserError } from '../../tools/cluster/kubectl';
+import { K8sObject, PART_OF_LABEL, loadDist } from '../../tools/manifests';
+import { shopObjects } from '../fixtures/kinds';
+import { HEALTHY, ROOT, deps, fakeKubectl, startsWith } from './fake';
+
+const ALLOWLIST_ARGS = PRUNE_ALLOWLIST.map((k) => `--prune-allowlist=${k}`);
+
+/** A repository root whose dist/ holds the synthetic shop example, for kinds the examples do not have yet. */
+function shopRoot(objects: K8sObject[] = shopObjects()): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'deploy-test-'));
+  for (const profile of ['minikube', 'k3s', 'cloud']) {
+    fs.mkdirSync(path.join(root, 'dist', profile), { recursive: true });
+    const forProfile = objects.map((o) => (o.kind !== 'Ingress' || profile === 'minikube' ? o : {
+      ...o, spec: { ...o.spec, ingressClassName: profile === 'k3s' ? 'traefik' : undefined },
+    }));
+    fs.writeFileSync(path.join(root, 'dist', profile, 'shop.yaml'), forProfile.map((o) => stringify(o)).join('---\n'));
+  }
+  return root;
+}
+const roots: string[] = [];
+afterAll(() => roots.forEach((r) => fs.rmSync(r, { recursive: true, force: true })));
+const shopDeps = (kubectl: ReturnType<typeof fakeKubectl>, objects?: K8sObject[]) => {
+  const root = shopRoot(objects);
+  roots.push(root);
+  return deps(kubectl, { root, examples: ['shop'] });
+};
+
+describe('arguments', () => {
+  const d = deps(fakeKubectl());
+  test.each<[string[], string]>([
+    [['nope'], 'unknown example "nope": known examples are deployment, services'],
+    [['services', 'kind'], 'unknown profile "kind": valid profiles are minikube, k3s, cloud'],
+    [[], 'usage: npm run deploy -- <example> [profile]; examples: deployment, services; profiles: minikube, k3s, cloud'],
+    [['services', 'k3s', 'extra'], 'usage: npm run deploy -- <example> [profile]; examples: deployment, services; profiles: minikube, k3s, cloud'],
+    [['--force', 'services'], 'unknown option "--force": usage: npm run deploy -- <example> [profile]; examples: deployment, services; profiles: minikube, k3s, cloud'],
+  ])('%j is refused with one line', (argv, message) => {
+    expect(() => parseTarget('deploy', argv, d)).toThrow(new UserError(message));
+  });
+
+  test('the profile defaults to minikube', () => {
+    expect(parseTarget('deploy', ['services'], d).profile.name).toBe('minikube');
+  });
+
+  test('an unknown example fails before kubectl is asked anything', async () => {
+    const kubectl = fakeKubectl(HEALTHY);
+    await expect(runDeploy(['nope'], deps(kubectl))).rejects.toThrow('unknown example "nope"');
+    expect(kubectl.calls).toEqual([]);
+  });
+});
+
+describe('the planned kubectl invocations', () => {
+  test('services on minikube: apply with prune scoped to the example label, then one rollout per Deployment', () => {
+    const plan = deployPlan(loadTarget('services', parseTarget('deploy', ['services'], deps(fakeKubectl())).profile, deps(fakeKubectl())));
+    expect(plan.apply).toEqual(['apply', '-f', 'dist/minikube/services.yaml', '--prune', '-l', 'app.kubernetes.io/part-of=services-demo', ...ALLOWLIST_ARGS]);
+    expect(plan.rollouts).toEqual([
+      ['rollout', 'status', '-n', 'services-demo', 'deployment/web', `--timeout=${ROLLOUT_TIMEOUT_SECONDS}s`],
+      ['rollout', 'status', '-n', 'services-demo', 'deployment/toolbox', `--timeout=${ROLLOUT_TIMEOUT_SECONDS}s`],
+    ]);
+  });
+
+  test('a full deploy: context, server version, apply, rollouts, in that order', async () => {
+    const kubectl = fakeKubectl(HEALTHY);
+    const d = deps(kubectl);
+    expect(await runDeploy(['services', 'k3s'], d)).toBe(0);
+    expect(kubectl.calls).toEqual([
+      ['config', 'current-context'],
+      ['version', '--output=json', '--request-timeout=10s'],
+      ['apply', '-f', 'dist/k3s/services.yaml', '--prune', '-l', 'app.kubernetes.io/part-of=services-demo', ...ALLOWLIST_ARGS],
+      ['rollout', 'status', '-n', 'services-demo', 'deployment/web', '--timeout=300s'],
+      ['rollout', 'status', '-n', 'services-demo', 'deployment/toolbox', '--timeout=300s'],
+    ]);
+    expect(d.lines[0]).toBe('deploy: dist/k3s/services.yaml → context "minikube" (Kubernetes v1.31.2)');
+    expect(d.lines).toContain('deployment/web successfully rolled out');
+    expect(d.lines[d.lines.length - 1]).toBe('deploy: services is running in namespace services-demo; check it with npm run smoke -- services k3s');
+  });
+
+  test('StatefulSets and DaemonSets are waited for too, and the claims need their StorageClass', async () => {
+    const kubectl = fakeKubectl(HEALTHY);
+    expect(await runDeploy(['shop'], shopDeps(kubectl))).toBe(0);
+    expect(kubectl.calls.filter((c) => c[0] === 'rollout').map((c) => c[4])).toEqual(['deployment/web', 'statefulset/db', 'daemonset/node-agent']);
+    expect(kubectl.calls.filter((c) => c[0] === 'get').map((c) => c[1])).toEqual(['ingressclasses', 'storageclasses']);
+  });
+
+  test('a StatefulSet with updateStrategy OnDelete has no rollout to wait for', () => {
+    const objects = shopObjects().map((o) => (o.kind === 'StatefulSet' ? { ...o, spec: { ...o.spec, updateStrategy: { type: 'OnDelete' } } } : o));
+    const d = shopDeps(fakeKubectl(), objects);
+    expect(deployPlan(loadTarget('shop', d.profiles[0], d)).rollouts.map((r) => r[4])).toEqual(['deployment/web', 'daemonset/node-agent']);
+  });
+
+  test('destroy deletes what the file lists, its namespace included', async () => {
+    const kubectl = fakeKubectl(HEALTHY);
+    const d = deps(kubectl);
+    expect(destroyPlan(loadTarget('services', d.profiles[0], d))).toEqual(['delete', '-f', 'dist/minikube/services.yaml', '--ignore-not-found', '--wait=true', '--timeout=300s']);
+    expect(await runDestroy(['services'], d)).toBe(0);
+    expect(kubectl.calls.map((c) => c[0])).toEqual(['config', 'version', 'delete']);
+    expect(d.lines[d.lines.length - 1]).toBe('destroy: services is gone');
+  });
+});
+
+describe('prune covers every object of every example', () => {
+  const dist = loadDist(ROOT);
+  const all = [...dist.values()].flatMap((byExample) => [...byExample.entries()]);
+
+  test('every kind in dist/ is on the prune allowlist (add new kinds to PRUNE_ALLOWLIST)', () => {
+    const kinds = new Set(all.flatMap(([, objects]) => objects.filter((o) => o.kind !== 'Namespace').map(gvk)));
+    expect([...kinds].filter((k) => !PRUNE_ALLOWLIST.includes(k))).toEqual([]);
+    expect(gvk({ apiVersion: 'v1', kind: 'Service' })).toBe('core/v1/Service');
+    expect(gvk({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget' })).toBe('policy/v1/PodDisruptionBudget');
+  });
+
+  test('a kind missing from the allowlist is still pruned while the example has it', () => {
+    const objects = [...shopObjects(), { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'shop-demo', labels: { [PART_OF_LABEL]: 'shop-demo' } } }];
+    const d = shopDeps(fakeKubectl(), objects);
+    expect(deployPlan(loadTarget('shop', d.profiles[0], d)).apply).toContain('--prune-allowlist=example.com/v1/Widget');
+  });
+
+  test.each(all.map(([example, objects]) => [example, objects] as const))('every object of %s carries the part-of label of its namespace object', (_example, objects) => {
+    const partOf = objects.find((o) => o.kind === 'Namespace')!.metadata.labels[PART_OF_LABEL];
+    expect(partOf).toBeTruthy();
+    expect(objects.filter((o) => o.metadata?.labels?.[PART_OF_LABEL] !== partOf).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([]);
+  });
+
+  test('an object without the label is refused: kubectl apply -l would skip it', () => {
+    const objects = shopObjects().map((o) => (o.kind === 'ConfigMap' ? { ...o, metadata: { ...o.metadata, labels: {} } } : o));
+    const d = shopDeps(fakeKubectl(), objects);
+    expect(() => deployPlan(loadTarget('shop', d.profiles[0], d))).toThrow(new UserError(
+      'dist/minikube/shop.yaml: ConfigMap/web-config lacks the label app.kubernetes.io/part-of=shop-demo, so deploy cannot apply and prune it'));
+  });
+});
+
+describe('error paths: one line that says what to do', () => {
+  const run = (kubectl: ReturnType<typeof fakeKubectl>, argv = ['services']) => runDeploy(argv, deps(kubectl));
+
+  test('kubectl is not installed', async () => {
+    const kubectl = fakeKubectl([[() => true, () => { throw new UserError(KUBECTL_MISSING); }]]);
+    await expect(run(kubectl)).rejects.toThrow(new UserError(KUBECTL_MISSING));
+  });
+
+  test('no current context', async () => {
+    const kubectl = fakeKubectl([[startsWith('config', 'current-context'), { code: 1, stderr: 'error: current-context is not set\n' }]], HEALTHY);
+    await expect(run(kubectl)).rejects.toThrow(new UserError(
+      'no current kube context: start a cluster (minikube start) or choose one (kubectl config get-contexts, then kubectl config use-context NAME)'));
+  });
+
+  test('the cluster does not answer', async () => {
+    const kubectl = fakeKubectl([[startsWith('version'), {
+      code: 1, stdout: '{"clientVersion":{}}', stderr: 'Unable to connect to the server: dial tcp 192.168.49.2:8443: connect: no route to host\n',
+    }]], HEALTHY);
+    await expect(run(kubectl)).rejects.toThrow(new UserError(
+      'cannot reach the cluster of context "minikube": Unable to connect to the server: dial tcp 192.168.49.2:8443: connect: no route to host (is it running? minikube status)'));
+    expect(kubectl.calls.map((c) => c[0])).toEqual(['config', 'version']);
+  });
+
+  test('dist/ is older than the chart', async () => {
+    const kubectl = fakeKubectl(HEALTHY);
+    await expect(runDeploy(['services'], deps(kubectl, { freshYaml: () => 'something else' }))).rejects.toThrow(new UserError(
+      'dist/minikube/services.yaml is older than examples/services: run npm run synth first'));
+    expect(kubectl.calls).toEqual([]);
+  });
+
+  test('the profile names an IngressClass the cluster lacks, and another profile fits', async () => {
+    const kubectl = fakeKubectl([[startsWith('get', 'ingressclasses'), { stdout: JSON.stringify({ items: [{ metadata: { name: 'traefik' } }] }) }]], HEALTHY);
+    await expect(runDeploy(['shop'], shopDeps(kubectl))).rejects.toThrow(new UserError(
+      'profile minikube needs IngressClass "nginx", which this cluster does not have (it has: traefik): on minikube: minikube addons enable ingress; '
+      + 'or deploy with the profile that fits this cluster: npm run deploy -- shop k3s'));
+    expect(kubectl.calls.some((c) => c[0] === 'apply')).toBe(false);
+  });
+
+  test('the profile names a StorageClass the cluster lacks', async () => {
+    const kubectl = fakeKubectl([[startsWith('get', 'storageclasses'), { stdout: JSON.stringify({ items: [{ metadata: { name: 'local-path' } }] }) }],
+      [startsWith('get', 'ingressclasses'), { stdout: JSON.stringify({ items: [{ metadata: { name: 'nginx' } }, { metadata: { name: 'traefik' } }] }) }]], HEALTHY);
+    await expect(runDeploy(['shop'], shopDeps(kubectl))).rejects.toThrow(new UserError(
+      'profile minikube needs StorageClass "standard", which this cluster does not have (it has: local-path): '
+      + 'deploy with the profile that fits this cluster: npm run deploy -- shop k3s'));
+  });
+
+  test('a profile that leaves the IngressClass to the cluster needs a default one', async () => {
+    const kubectl = fakeKubectl(HEALTHY);
+    await expect(runDeploy(['shop', 'cloud'], shopDeps(kubectl))).rejects.toThrow(new UserError(
+      'profile cloud leaves the IngressClass to the cluster, which has no default one (it has: nginx): deploy with the profile that fits this cluster: npm run deploy -- shop minikube'));
+  });
+
+  test('native sidecars on a cluster older than 1.29', async () => {
+    const old = JSON.stringify({ serverVersion: { major: '1', minor: '28+', gitVersion: 'v1.28.9+k3s1' } });
+    const kubectl = fakeKubectl([[startsWith('version'), { stdout: old }]], HEALTHY);
+    await expect(runDeploy(['shop'], shopDeps(kubectl))).rejects.toThrow(new UserError(
+      'shop uses native sidecars (init containers with restartPolicy: Always), which need Kubernetes 1.29 or newer; the cluster of context "minikube" runs v1.28.9+k3s1'));
+  });
+
+  test('kubectl apply fails: its error line, not its whole output', async () => {
+    const kubectl = fakeKubectl([[startsWith('apply'), {
+      code: 1, stdout: 'namespace/services-demo unchanged\n',
+      stderr: 'Warning: something\nError from server (Forbidden): error when creating "dist/minikube/services.yaml": pods "web" is forbidden: violates PodSecurity "restricted:latest"\n',
+    }]], HEALTHY);
+    await expect(run(kubectl)).rejects.toThrow(new UserError(
+      'kubectl apply failed: Error from server (Forbidden): error when creating "dist/minikube/services.yaml": pods "web" is forbidden: violates PodSecurity "restricted:latest"'));
+  });
+
+  test('a rollout that does not finish names the workload and where to look', async () => {
+    const kubectl = fakeKubectl([[startsWith('rollout'), { code: 1, stderr: 'error: timed out waiting for the condition\n' }]], HEALTHY);
+    await expect(run(kubectl)).rejects.toThrow(new UserError(
+      'deployment/web in namespace services-demo is not ready after 300s (error: timed out waiting for the condition): '
+      + 'look at kubectl -n services-demo get pods and kubectl -n services-demo describe deployment/web'));
+  });
+
+  test('server version answer without a server part counts as unreachable', async () => {
+    const kubectl = fakeKubectl([[startsWith('version'), { code: 0, stdout: '{"clientVersion":{}}' }]], HEALTHY);
+    await expect(run(kubectl)).rejects.toThrow('cannot reach the cluster of context "minikube": no answer');
+  });
+});

@@ -1,0 +1,191 @@
+// `npm run deploy -- <example> [profile]` and `npm run destroy -- <example> [profile]`.
+//
+// Deploy applies dist/<profile>/<example>.yaml to the current kube context with
+// `kubectl apply --prune -l app.kubernetes.io/part-of=<namespace>`: objects that carry the
+// example's label, were applied before, and are no longer in the file are deleted, so removing an
+// object from the chart removes it from the cluster. Client-side apply (the default) is what the
+// guides' `kubectl apply -f` does too, so both record the same last-applied annotation that prune
+// relies on, and deploy prunes what a guide applied. kubectl calls both of its prune modes alpha:
+// this allowlist mode has been in kubectl since v1.5, and with an explicit allowlist and no
+// --namespace it prints no deprecation warning; the ApplySet mode (alpha since v1.27) would need
+// server-side bookkeeping that a guide's plain `kubectl apply -f` does not create.
+// Then it waits for every Deployment, StatefulSet and DaemonSet to finish its rollout.
+import { K8sObject, PART_OF_LABEL, podTemplate, usesNativeSidecars } from '../manifests';
+import { ClusterDeps, ProfileInfo, Target, kubectlError, loadTarget, parseTarget } from './common';
+import { ClusterInfo, Kubectl, UserError, preflight } from './kubectl';
+
+/**
+ * The kinds prune may delete, as `group/version/Kind`. `--prune-allowlist` replaces kubectl's
+ * short default list, which misses NetworkPolicy, PodDisruptionBudget, HorizontalPodAutoscaler,
+ * ServiceAccount and RBAC. A kind that an example uses must be listed here, or removing its
+ * last object from the example would leave it behind (a test checks every kind of dist/).
+ * Namespaces are not pruned: an example keeps its namespace.
+ */
+export const PRUNE_ALLOWLIST: readonly string[] = [
+  'core/v1/ConfigMap',
+  'core/v1/Secret',
+  'core/v1/Service',
+  'core/v1/PersistentVolumeClaim',
+  'core/v1/Pod',
+  'core/v1/ServiceAccount',
+  'apps/v1/Deployment',
+  'apps/v1/StatefulSet',
+  'apps/v1/DaemonSet',
+  'batch/v1/Job',
+  'batch/v1/CronJob',
+  'networking.k8s.io/v1/Ingress',
+  'networking.k8s.io/v1/NetworkPolicy',
+  'policy/v1/PodDisruptionBudget',
+  'autoscaling/v2/HorizontalPodAutoscaler',
+  'rbac.authorization.k8s.io/v1/Role',
+  'rbac.authorization.k8s.io/v1/RoleBinding',
+];
+
+/** `group/version/Kind` of an object, as `--prune-allowlist` takes it (`core` for the core group). */
+export function gvk(object: K8sObject): string {
+  const apiVersion: string = object.apiVersion ?? 'v1';
+  return `${apiVersion.includes('/') ? apiVersion : `core/${apiVersion}`}/${object.kind}`;
+}
+
+/** How long deploy waits for each rollout. */
+export const ROLLOUT_TIMEOUT_SECONDS = 300;
+
+const ROLLOUT_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'];
+
+/** The kubectl invocations of a deploy, in order: one apply, then one rollout status per workload. */
+export function deployPlan(target: Target): { apply: string[]; rollouts: string[][] } {
+  const partOf = target.objects.find((o) => o.kind === 'Namespace')?.metadata?.labels?.[PART_OF_LABEL] ?? target.namespace;
+  const unlabelled = target.objects.filter((o) => o.metadata?.labels?.[PART_OF_LABEL] !== partOf);
+  if (unlabelled.length > 0) {
+    // With -l, kubectl apply skips objects without the label: they would never reach the cluster.
+    const o = unlabelled[0];
+    throw new UserError(`${target.file}: ${o.kind}/${o.metadata?.name} lacks the label ${PART_OF_LABEL}=${partOf}, so deploy cannot apply and prune it`);
+  }
+  const kinds = [...new Set([...PRUNE_ALLOWLIST, ...target.objects.filter((o) => o.kind !== 'Namespace').map(gvk)])];
+  const apply = ['apply', '-f', target.file, '--prune', '-l', `${PART_OF_LABEL}=${partOf}`, ...kinds.map((k) => `--prune-allowlist=${k}`)];
+  const rollouts = target.objects
+    .filter((o) => ROLLOUT_KINDS.includes(o.kind) && o.spec?.updateStrategy?.type !== 'OnDelete')
+    .map((o) => ['rollout', 'status', '-n', o.metadata.namespace ?? target.namespace, `${o.kind.toLowerCase()}/${o.metadata.name}`,
+      `--timeout=${ROLLOUT_TIMEOUT_SECONDS}s`]);
+  return { apply, rollouts };
+}
+
+/** What the example asks of the cluster beyond the API itself. */
+export function clusterNeeds(objects: readonly K8sObject[]): {
+  ingressClasses: string[]; defaultIngressClass: boolean; storageClasses: string[]; defaultStorageClass: boolean; nativeSidecars: boolean;
+} {
+  const ingresses = objects.filter((o) => o.kind === 'Ingress');
+  const claims = [
+    ...objects.filter((o) => o.kind === 'PersistentVolumeClaim').map((o) => o.spec),
+    ...objects.filter((o) => o.kind === 'StatefulSet').flatMap((o) => (o.spec?.volumeClaimTemplates ?? []).map((t: K8sObject) => t.spec)),
+  ];
+  return {
+    ingressClasses: [...new Set<string>(ingresses.map((i) => i.spec?.ingressClassName).filter(Boolean))],
+    defaultIngressClass: ingresses.some((i) => !i.spec?.ingressClassName),
+    storageClasses: [...new Set<string>(claims.map((c) => c?.storageClassName).filter(Boolean))],
+    defaultStorageClass: claims.some((c) => c?.storageClassName === undefined),
+    nativeSidecars: objects.some((o) => usesNativeSidecars(podTemplate(o)?.spec)),
+  };
+}
+
+interface ClassList { names: string[]; defaults: string[] }
+
+async function listClasses(kubectl: Kubectl, resource: 'ingressclasses' | 'storageclasses', defaultAnnotation: string): Promise<ClassList> {
+  const result = await kubectl(['get', resource, '--output=json']);
+  if (result.code !== 0) throw new UserError(`cannot list ${resource}: ${kubectlError(result)}`);
+  const items: K8sObject[] = JSON.parse(result.stdout).items ?? [];
+  return {
+    names: items.map((i) => i.metadata?.name),
+    defaults: items.filter((i) => i.metadata?.annotations?.[defaultAnnotation] === 'true').map((i) => i.metadata?.name),
+  };
+}
+
+/**
+ * Checks that the cluster has what the profile names: its IngressClass, its StorageClass (or a
+ * default one when the profile names none), and native sidecars where they are used. The error
+ * says which profile would fit, when one does.
+ */
+export async function checkProfileFits(target: Target, cluster: ClusterInfo, deps: ClusterDeps): Promise<void> {
+  const needs = clusterNeeds(target.objects);
+  const { example, profile } = target;
+  const fitting = (fits: (p: ProfileInfo) => boolean) => deps.profiles.filter((p) => p.name !== profile.name && fits(p)).map((p) => p.name);
+  const advice = (others: string[], extra: string) => {
+    const fit = others.length > 0 ? `deploy with the profile that fits this cluster: npm run deploy -- ${example} ${others[0]}` : '';
+    const parts = [extra, extra && fit ? `or ${fit}` : fit].filter(Boolean);
+    return parts.length > 0 ? `: ${parts.join('; ')}` : '';
+  };
+  const has = (list: string[]) => (list.length > 0 ? list.join(', ') : 'none');
+
+  if (needs.ingressClasses.length > 0 || needs.defaultIngressClass) {
+    const classes = await listClasses(deps.kubectl, 'ingressclasses', 'ingressclass.kubernetes.io/is-default-class');
+    for (const name of needs.ingressClasses) {
+      if (classes.names.includes(name)) continue;
+      const extra = name === 'nginx' ? 'on minikube: minikube addons enable ingress' : '';
+      throw new UserError(`profile ${profile.name} needs IngressClass "${name}", which this cluster does not have (it has: ${has(classes.names)})`
+        + advice(fitting((p) => p.ingressClassName !== undefined && classes.names.includes(p.ingressClassName)), extra));
+    }
+    if (needs.defaultIngressClass && classes.defaults.length === 0) {
+      throw new UserError(`profile ${profile.name} leaves the IngressClass to the cluster, which has no default one (it has: ${has(classes.names)})`
+        + advice(fitting((p) => p.ingressClassName !== undefined && classes.names.includes(p.ingressClassName)), ''));
+    }
+  }
+  if (needs.storageClasses.length > 0 || needs.defaultStorageClass) {
+    const classes = await listClasses(deps.kubectl, 'storageclasses', 'storageclass.kubernetes.io/is-default-class');
+    for (const name of needs.storageClasses) {
+      if (classes.names.includes(name)) continue;
+      throw new UserError(`profile ${profile.name} needs StorageClass "${name}", which this cluster does not have (it has: ${has(classes.names)})`
+        + advice(fitting((p) => p.storageClassName !== undefined && classes.names.includes(p.storageClassName)), ''));
+    }
+    if (needs.defaultStorageClass && classes.defaults.length === 0) {
+      throw new UserError(`profile ${profile.name} leaves the StorageClass to the cluster, which has no default one (it has: ${has(classes.names)})`
+        + advice(fitting((p) => p.storageClassName !== undefined && classes.names.includes(p.storageClassName)), ''));
+    }
+  }
+  if (needs.nativeSidecars && cluster.major === 1 && cluster.minor < 29) {
+    throw new UserError(`${example} uses native sidecars (init containers with restartPolicy: Always), which need Kubernetes 1.29 or newer; `
+      + `the cluster of context "${cluster.context}" runs ${cluster.gitVersion}`);
+  }
+}
+
+/** `npm run deploy -- <example> [profile]`: returns the exit code; throws a UserError on a problem. */
+export async function runDeploy(argv: readonly string[], deps: ClusterDeps): Promise<number> {
+  const { example, profile } = parseTarget('deploy', argv, deps);
+  const target = loadTarget(example, profile, deps);
+  const plan = deployPlan(target);
+  const cluster = await preflight(deps.kubectl);
+  await checkProfileFits(target, cluster, deps);
+  deps.out(`deploy: ${target.file} → context "${cluster.context}" (Kubernetes ${cluster.gitVersion})`);
+  const applied = await deps.kubectl(plan.apply, { onLine: deps.out });
+  if (applied.code !== 0) throw new UserError(`kubectl apply failed: ${kubectlError(applied)}`);
+  for (const rollout of plan.rollouts) {
+    const result = await deps.kubectl(rollout, { onLine: deps.out });
+    if (result.code !== 0) {
+      const [, , , ns, workload] = rollout;
+      throw new UserError(`${workload} in namespace ${ns} is not ready after ${ROLLOUT_TIMEOUT_SECONDS}s (${kubectlError(result)}): `
+        + `look at kubectl -n ${ns} get pods and kubectl -n ${ns} describe ${workload}`);
+    }
+  }
+  deps.out(`deploy: ${example} is running in namespace ${target.namespace}; check it with npm run smoke -- ${example}${profile.name === deps.defaultProfile ? '' : ` ${profile.name}`}`);
+  return 0;
+}
+
+/** The kubectl invocation of a destroy: delete everything the example's file lists, its namespace first. */
+export function destroyPlan(target: Target): string[] {
+  return ['delete', '-f', target.file, '--ignore-not-found', '--wait=true', `--timeout=${ROLLOUT_TIMEOUT_SECONDS}s`];
+}
+
+/**
+ * `npm run destroy -- <example> [profile]`: deletes the objects of the example's file. Its
+ * namespace is one of them, and deleting a namespace deletes everything in it, including pods,
+ * ReplicaSets, the claims of StatefulSets and objects created by hand in the guide.
+ */
+export async function runDestroy(argv: readonly string[], deps: ClusterDeps): Promise<number> {
+  const { example, profile } = parseTarget('destroy', argv, deps);
+  const target = loadTarget(example, profile, { ...deps, freshYaml: undefined });
+  const cluster = await preflight(deps.kubectl);
+  deps.out(`destroy: deleting namespace ${target.namespace} and the objects of ${target.file} from context "${cluster.context}"`);
+  const result = await deps.kubectl(destroyPlan(target), { onLine: deps.out });
+  if (result.code !== 0) throw new UserError(`kubectl delete failed: ${kubectlError(result)}`);
+  deps.out(`destroy: ${example} is gone`);
+  return 0;
+}
