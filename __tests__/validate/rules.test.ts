@@ -209,6 +209,13 @@ describe('wiring', () => {
       expect(check([deployment])).toEqual([]);
     });
 
+    test('the annotation may sit on the Namespace, for every object in it', () => {
+      const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'test', annotations: { 'k8s-by-example/external-refs': 'Secret/web-tls,Secret/db' } } };
+      expect(check([podWithSecret(), namespace])).toEqual([]);
+      namespace.metadata.name = 'other';
+      expect(check([podWithSecret(), namespace])).toEqual(['secret-exists', 'secret-exists']);
+    });
+
     test('the external option names objects that exist in the cluster: Kind/name or Kind/namespace/name', () => {
       expect(check([podWithSecret()], { external: ['Secret/web-tls', 'Secret/test/db'] })).toEqual([]);
       expect(check([podWithSecret()], { external: ['Secret/web-tls', 'Secret/other/db'] })).toEqual(['secret-exists']);

@@ -4,7 +4,8 @@ import { Manifest } from './types';
 /**
  * The annotation by which an object says that some objects it references live outside the
  * manifests, on purpose: a comma-separated list of `Kind/name`, e.g.
- * `Secret/web-tls,Secret/postgres-credentials`. It may sit on the object or on its pod template.
+ * `Secret/web-tls,Secret/postgres-credentials`. It may sit on the referencing object, on its pod
+ * template, or on its Namespace (then it holds for every object in the namespace).
  */
 export const EXTERNAL_REFS_ANNOTATION = 'k8s-by-example/external-refs';
 
@@ -127,14 +128,19 @@ export class ManifestSet {
   }
 
   /**
-   * Whether `from` may reference `kind`/`name` without the set holding it: the object (or its pod
-   * template) lists it in the external-refs annotation, or the options name it as existing.
+   * Whether `from` may reference `kind`/`name` without the set holding it: the object, its pod
+   * template or its Namespace lists it in the external-refs annotation, or the options name it as
+   * existing.
    */
   isExternal(from: Manifest, kind: string, name: string): boolean {
     const wanted = `${kind}/${name}`;
-    const own = [...externalRefsOf(from.object?.metadata?.annotations), ...externalRefsOf(podSpecOf(from)?.annotations)];
-    if (own.includes(wanted)) return true;
     const namespace = namespaceOf(from.object);
+    const declared = [
+      ...externalRefsOf(from.object?.metadata?.annotations),
+      ...externalRefsOf(podSpecOf(from)?.annotations),
+      ...(namespace === '' ? [] : externalRefsOf(this.find('Namespace', '', namespace)?.object?.metadata?.annotations)),
+    ];
+    if (declared.includes(wanted)) return true;
     return this.external.some((ref) => ref === wanted || ref === `${kind}/${namespace}/${name}`);
   }
 

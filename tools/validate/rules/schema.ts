@@ -189,6 +189,8 @@ function visit(value: Json, path: string, onMap: (key: string, map: Record<strin
     const here = path ? `${path}${keyPath(key)}` : key;
     if ((key === 'labels' || key === 'matchLabels' || key === 'nodeSelector' || key === 'annotations') && isObject(item)) {
       onMap(key, item, here);
+    } else if (key === 'openAPIV3Schema') {
+      // A CustomResourceDefinition's schema describes fields; its "labels" are not labels.
     } else if (key === 'matchExpressions' && Array.isArray(item)) {
       item.forEach((e, i) => { if (isObject(e)) onExpressionKey(e.key, `${here}[${i}].key`); });
     } else {
@@ -217,7 +219,9 @@ const labelFormat: Rule = {
           }
         }
       };
-      visit(m.object, '', (key, map, path) => {
+      // In a custom resource only the metadata is known to hold labels.
+      const known = typeOfKind(m.object.apiVersion, m.object.kind) !== undefined;
+      visit(known ? m.object : { metadata: m.object.metadata }, '', (key, map, path) => {
         if (key === 'annotations') {
           for (const k of Object.keys(map)) {
             const problem = names.qualifiedName(k);
