@@ -274,3 +274,37 @@ describe('schema', () => {
     expect(check([cert], { external: ['CustomResourceDefinition/certificates.cert-manager.io'] })).toEqual([]);
   });
 });
+
+describe('robustness', () => {
+  /** Every path to a value inside an object. */
+  function paths(value: unknown, prefix: Array<string | number> = []): Array<Array<string | number>> {
+    const children = Array.isArray(value) ? value.map((v, i) => paths(v, [...prefix, i]))
+      : value && typeof value === 'object' ? Object.entries(value).map(([k, v]) => paths(v, [...prefix, k])) : [];
+    return [prefix, ...children.flat()];
+  }
+
+  test('no rule throws, whatever value any field holds', () => {
+    const fs = jest.requireActual('fs') as typeof import('fs');
+    const dir = `${__dirname}/../fixtures/validate/valid`;
+    const odd: unknown[] = [null, 'x', 7, [], {}, [1], true, [null], { a: null }];
+    let runs = 0;
+    const thrown: string[] = [];
+    for (const file of fs.readdirSync(dir)) {
+      const manifests = parseManifests(file, fs.readFileSync(`${dir}/${file}`, 'utf8'));
+      manifests.forEach((manifest, m) => {
+        for (const path of paths(manifest.object).filter((p) => p.length > 0 && p[0] !== 'apiVersion' && p[0] !== 'kind')) {
+          const copy: Manifest[] = manifests.map((x, i) => (i === m ? { ...x, object: JSON.parse(JSON.stringify(x.object)) } : x));
+          const parent = path.slice(0, -1).reduce<K8sObject>((node, key) => node[key], copy[m].object);
+          parent[path[path.length - 1]] = odd[runs++ % odd.length];
+          try {
+            validate(copy);
+          } catch (err) {
+            thrown.push(`${file} ${path.join('.')}: ${(err as Error).message}`);
+          }
+        }
+      });
+    }
+    expect(thrown).toEqual([]);
+    expect(runs).toBeGreaterThan(500);
+  });
+});
