@@ -308,3 +308,11 @@ describe('robustness', () => {
     expect(runs).toBeGreaterThan(500);
   });
 });
+
+describe('documentation', () => {
+  test('tools/validate/README.md lists every rule', () => {
+    const fs = jest.requireActual('fs') as typeof import('fs');
+    const readme = fs.readFileSync(`${__dirname}/../../tools/validate/README.md`, 'utf8');
+    expect(RULES.map((r) => r.id).filter((id) => !readme.includes(`| \`${id}\` |`))).toEqual([]);
+  });
+});
