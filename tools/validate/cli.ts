@@ -55,6 +55,7 @@ export function usage(): string {
     `  ${EXIT.findings}  findings                        ${EXIT.nothingToCheck}  nothing to check (no YAML files, or no objects in them)`,
     `  ${EXIT.usage}  bad option                      ${EXIT.notYaml}  a file is not valid YAML`,
     `                                     ${EXIT.notKubernetes}  a YAML document is not a Kubernetes object`,
+    `                                     ${EXIT.internalError}  a bug in the validator (DEBUG=1 prints the stack)`,
   ].join('\n');
 }
 
