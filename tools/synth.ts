@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Chart, Testing, Yaml } from 'cdk8s';
+import { ApiObject, App, Chart, Testing, Yaml } from 'cdk8s';
 import { EXAMPLES, Example } from '../examples';
 import { DEFAULT_PROFILE, PROFILES, Profile, getProfile } from '../examples/profiles';
 
@@ -55,6 +55,29 @@ export function writeAtomically(outdir: string, profiles: readonly Profile[], fi
   }
 }
 
+/** The file `cdk8s synth` reads construct paths from, in the outdir. */
+export const CONSTRUCT_METADATA = 'construct-metadata.json';
+
+/**
+ * The construct path of every object, keyed `Kind/namespace/name` (`Kind/name` without a
+ * namespace), as cdk8s validation plugins read it from construct-metadata.json: `cdk8s synth`
+ * asks for it (CDK8S_RECORD_CONSTRUCT_METADATA=true) when cdk8s.yaml has validations, so that
+ * their reports name the construct of each finding.
+ */
+export function constructMetadata(profiles: readonly Profile[]): string {
+  const resources: Record<string, { path: string }> = {};
+  for (const profile of profiles) {
+    const app = new App({ outdir: path.join(DEFAULT_OUTDIR, profile.name) });
+    for (const example of EXAMPLES) {
+      for (const object of example.create(app, profile).node.findAll().filter(ApiObject.isApiObject)) {
+        const { kind, metadata } = object.toJson();
+        resources[[kind, metadata?.namespace, metadata?.name].filter((p) => p !== undefined).join('/')] = { path: object.node.path };
+      }
+    }
+  }
+  return JSON.stringify({ version: '1.0.0', resources });
+}
+
 interface SynthArgs {
   readonly profiles: readonly Profile[];
   readonly outdir: string;
@@ -104,6 +127,9 @@ export function runSynth(argv: readonly string[], env: NodeJS.ProcessEnv = proce
     }
     const files = synthesizeFiles(args.profiles, examples);
     writeAtomically(args.outdir, args.profiles, files);
+    if (env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true') {
+      fs.writeFileSync(path.join(args.outdir, CONSTRUCT_METADATA), constructMetadata(args.profiles));
+    }
     console.log(`synthesized ${files.size} files into ${args.outdir}/ (${args.profiles.map((p) => p.name).join(', ')})`);
     return 0;
   } catch (err) {

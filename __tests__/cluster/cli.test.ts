@@ -9,6 +9,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { PRUNE_ALLOWLIST } from '../../tools/cluster/deploy';
 import { ROOT } from './fake';
+import { EXAMPLES } from '../../examples';
+
+const KNOWN = EXAMPLES.map((e) => e.name).join(', ');
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cluster-cli-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -53,7 +56,7 @@ describe('npm run deploy / destroy / smoke, run as a user runs them', () => {
 
   test('an unknown example: exit 1 and one line that lists the known ones', async () => {
     const r = await run(['deploy', 'nope'], { PATH: withKubectl });
-    expect([r.code, r.stdout, lines(r.stderr)]).toEqual([1, '', ['deploy: unknown example "nope": known examples are deployment, services']]);
+    expect([r.code, r.stdout, lines(r.stderr)]).toEqual([1, '', [`deploy: unknown example "nope": known examples are ${KNOWN}`]]);
   });
 
   test('kubectl not on PATH', async () => {
@@ -126,6 +129,6 @@ describe('npm run deploy / destroy / smoke, run as a user runs them', () => {
 
   test('through npm run, as the README says (--silent drops npm\'s own header)', async () => {
     const r = await run(['run', '--silent', 'deploy', '--', 'nope'], { PATH: process.env.PATH }, 'npm', []);
-    expect([r.code, lines(r.stderr)]).toEqual([1, ['deploy: unknown example "nope": known examples are deployment, services']]);
+    expect([r.code, lines(r.stderr)]).toEqual([1, [`deploy: unknown example "nope": known examples are ${KNOWN}`]]);
   });
 });

@@ -8,6 +8,9 @@ import { KUBECTL_MISSING, UserError } from '../../tools/cluster/kubectl';
 import { K8sObject, PART_OF_LABEL, loadDist } from '../../tools/manifests';
 import { shopObjects } from '../fixtures/kinds';
 import { HEALTHY, ROOT, deps, fakeKubectl, startsWith } from './fake';
+import { EXAMPLES } from '../../examples';
+
+const KNOWN = EXAMPLES.map((e) => e.name).join(', ');
 
 const ALLOWLIST_ARGS = PRUNE_ALLOWLIST.map((k) => `--prune-allowlist=${k}`);
 
@@ -34,11 +37,11 @@ const shopDeps = (kubectl: ReturnType<typeof fakeKubectl>, objects?: K8sObject[]
 describe('arguments', () => {
   const d = deps(fakeKubectl());
   test.each<[string[], string]>([
-    [['nope'], 'unknown example "nope": known examples are deployment, services'],
+    [['nope'], `unknown example "nope": known examples are ${KNOWN}`],
     [['services', 'kind'], 'unknown profile "kind": valid profiles are minikube, k3s, cloud'],
-    [[], 'usage: npm run deploy -- <example> [profile]; examples: deployment, services; profiles: minikube, k3s, cloud'],
-    [['services', 'k3s', 'extra'], 'usage: npm run deploy -- <example> [profile]; examples: deployment, services; profiles: minikube, k3s, cloud'],
-    [['--force', 'services'], 'unknown option "--force": usage: npm run deploy -- <example> [profile]; examples: deployment, services; profiles: minikube, k3s, cloud'],
+    [[], `usage: npm run deploy -- <example> [profile]; examples: ${KNOWN}; profiles: minikube, k3s, cloud`],
+    [['services', 'k3s', 'extra'], `usage: npm run deploy -- <example> [profile]; examples: ${KNOWN}; profiles: minikube, k3s, cloud`],
+    [['--force', 'services'], `unknown option "--force": usage: npm run deploy -- <example> [profile]; examples: ${KNOWN}; profiles: minikube, k3s, cloud`],
   ])('%j is refused with one line', (argv, message) => {
     expect(() => parseTarget('deploy', argv, d)).toThrow(new UserError(message));
   });

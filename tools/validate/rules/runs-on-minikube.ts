@@ -1,24 +1,17 @@
-import { ContainerAt, containers, podSpecs } from '../pod-specs';
+import { ManifestSet, namespaceOf } from '../manifest-set';
+import { ContainerAt, PodSpecAt } from '../pod-specs';
 import { parseQuantity } from '../quantity';
-import { Finding, Rule, objectRef } from '../types';
-
-/** A finding about one container. */
-function at(c: ContainerAt, rule: string, field: string, message: string): Finding {
-  return {
-    rule,
-    file: c.pod.manifest.file,
-    object: objectRef(c.pod.manifest.object),
-    path: field ? `${c.path}.${field}` : c.path,
-    message: `${c.kind === 'containers' ? 'container' : c.kind === 'initContainers' ? 'init container' : 'ephemeral container'} "${c.container.name}" ${message}`,
-  };
-}
+import { Finding, Rule } from '../types';
+import { Json, containerFinding, finding, isObject } from './helpers';
 
 /** Builds a rule that checks each container on its own. */
-function containerRule(id: string, description: string, check: (c: ContainerAt) => Finding | undefined, kinds: ContainerAt['kind'][] = ['containers', 'initContainers', 'ephemeralContainers']): Rule {
+function containerRule(id: string, description: string, check: (c: ContainerAt) => Finding | undefined,
+  kinds: ContainerAt['kind'][] = ['containers', 'initContainers', 'ephemeralContainers']): Rule {
   return {
     id,
+    family: 'runs-on-minikube',
     description,
-    check: (manifests) => containers(manifests)
+    check: (set) => set.containers
       .filter((c) => kinds.includes(c.kind))
       .map(check)
       .filter((f): f is Finding => f !== undefined),
@@ -30,56 +23,63 @@ function effective(c: ContainerAt, field: string): unknown {
   return c.container.securityContext?.[field] ?? c.pod.spec.securityContext?.[field];
 }
 
-export const nonRootUser = containerRule('non-root-user',
-  'every container runs with runAsNonRoot and a numeric runAsUser above 0: the kubelet refuses images whose USER is root or a name',
-  (c) => {
-    const user = effective(c, 'runAsUser');
-    if (effective(c, 'runAsNonRoot') !== true) return at(c, 'non-root-user', 'securityContext.runAsNonRoot', 'does not set runAsNonRoot: true (in its own or the pod\'s securityContext)');
-    if (typeof user !== 'number' || !Number.isInteger(user) || user <= 0) {
-      return at(c, 'non-root-user', 'securityContext.runAsUser', `has no numeric runAsUser above 0 (found ${JSON.stringify(user)}): set one that suits the image`);
+function isUser(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0;
+}
+
+export const nonRootUser: Rule = {
+  id: 'non-root-user',
+  family: 'runs-on-minikube',
+  description: 'every container runs as a numeric runAsUser above 0 (set on it or on the pod): with runAsNonRoot the kubelet refuses images whose USER is root or a name, and the restricted standard forbids user 0',
+  check(set) {
+    const findings: Finding[] = [];
+    for (const pod of set.podSpecs) {
+      const podUser = pod.spec.securityContext?.runAsUser;
+      if (podUser === 0) findings.push(finding('non-root-user', pod.manifest, `${pod.path}.securityContext.runAsUser`, 'sets runAsUser: 0 (root) for the pod: use a numeric user above 0 that suits the images'));
     }
-    return undefined;
-  });
+    for (const c of set.containers) {
+      if (c.pod.spec.os?.name === 'windows') continue;
+      const own = c.container.securityContext?.runAsUser;
+      const user = own ?? c.pod.spec.securityContext?.runAsUser;
+      if (isUser(user) || (user === 0 && own === undefined)) continue; // a pod-level 0 is reported once, above
+      findings.push(containerFinding('non-root-user', c, 'securityContext.runAsUser', user === 0
+        ? 'runs as runAsUser: 0 (root): use a numeric user above 0 that suits the image'
+        : user === undefined || user === null
+          ? 'has no runAsUser (on itself or the pod): set a numeric user above 0 that suits the image'
+          : `has runAsUser ${JSON.stringify(user)}, not a number above 0: set a numeric user that suits the image`));
+    }
+    return findings;
+  },
+};
 
-export const readOnlyRootFilesystem = containerRule('read-only-root-filesystem',
-  'every container has a read-only root filesystem, with writable volumes mounted where its image writes',
-  (c) => c.container.securityContext?.readOnlyRootFilesystem === true ? undefined
-    : at(c, 'read-only-root-filesystem', 'securityContext.readOnlyRootFilesystem', 'does not set readOnlyRootFilesystem: true'));
-
-export const dropAllCapabilities = containerRule('drop-all-capabilities',
-  'every container drops ALL capabilities',
-  (c) => (c.container.securityContext?.capabilities?.drop ?? []).includes('ALL') ? undefined
-    : at(c, 'drop-all-capabilities', 'securityContext.capabilities.drop', 'does not drop ALL capabilities'));
-
-export const seccompProfile = containerRule('seccomp-profile',
-  'every container runs under the RuntimeDefault (or a Localhost) seccomp profile',
-  (c) => {
-    const type = (effective(c, 'seccompProfile') as { type?: string } | undefined)?.type;
-    return type === 'RuntimeDefault' || type === 'Localhost' ? undefined
-      : at(c, 'seccomp-profile', 'securityContext.seccompProfile.type', `has seccompProfile type ${JSON.stringify(type)}: set RuntimeDefault`);
-  });
-
-export const noPrivilegeEscalation = containerRule('no-privilege-escalation',
-  'every container sets allowPrivilegeEscalation: false',
-  (c) => c.container.securityContext?.allowPrivilegeEscalation === false ? undefined
-    : at(c, 'no-privilege-escalation', 'securityContext.allowPrivilegeEscalation', 'does not set allowPrivilegeEscalation: false'));
+/** Whether the container is known to run as a user other than root. */
+function runsAsNonRoot(c: ContainerAt): boolean {
+  return isUser(effective(c, 'runAsUser')) || effective(c, 'runAsNonRoot') === true;
+}
 
 export const unprivilegedPort = containerRule('unprivileged-port',
-  'a non-root container listens on ports 1024-65535: lower ports need root',
+  'a non-root container listens on ports 1024-65535: ports below 1024 need root',
   (c) => {
-    const ports: Array<{ containerPort?: number }> = c.container.ports ?? [];
-    const index = ports.findIndex((p) => typeof p.containerPort === 'number' && p.containerPort < 1024);
+    if (!runsAsNonRoot(c) || c.pod.spec.hostNetwork === true) return undefined;
+    const ports: Json[] = Array.isArray(c.container.ports) ? c.container.ports : [];
+    const index = ports.findIndex((p) => Number.isInteger(p?.containerPort) && p.containerPort > 0 && p.containerPort < 1024);
     return index === -1 ? undefined
-      : at(c, 'unprivileged-port', `ports[${index}].containerPort`, `listens on port ${ports[index].containerPort}, which a non-root process cannot bind: use 1024 or above`);
+      : containerFinding('unprivileged-port', c, `ports[${index}].containerPort`, `runs as a non-root user but listens on port ${ports[index].containerPort}, which only root can bind: use 1024 or above`);
   });
 
 export const resources = containerRule('resources',
-  'every container requests cpu and memory and has a memory limit, so the scheduler can place it and one leak cannot take the node',
+  'every container requests cpu and memory and has a memory limit at least its request, so the scheduler can place it and one leak cannot take the node',
   (c) => {
-    const r = c.container.resources ?? {};
+    const r = isObject(c.container.resources) ? c.container.resources : {};
     for (const [field, value] of [['requests.cpu', r.requests?.cpu], ['requests.memory', r.requests?.memory], ['limits.memory', r.limits?.memory]]) {
-      if (value === undefined) return at(c, 'resources', `resources.${field}`, `has no resources.${field}`);
-      if (parseQuantity(value) === undefined) return at(c, 'resources', `resources.${field}`, `has resources.${field} ${JSON.stringify(value)}, which is not a quantity`);
+      if (value === undefined || value === null) return containerFinding('resources', c, `resources.${field}`, `has no resources.${field}`);
+    }
+    for (const resource of ['cpu', 'memory']) {
+      const request = parseQuantity(r.requests?.[resource]);
+      const limit = parseQuantity(r.limits?.[resource]);
+      if (request !== undefined && limit !== undefined && request > limit) {
+        return containerFinding('resources', c, `resources.requests.${resource}`, `requests ${r.requests[resource]} ${resource}, more than its limit ${r.limits[resource]}: the API server refuses that`);
+      }
     }
     return undefined;
   }, ['containers', 'initContainers']);
@@ -92,12 +92,12 @@ export const pinnedImage = containerRule('pinned-image',
     const last = image.slice(image.lastIndexOf('/') + 1);
     const tag = last.includes(':') ? last.slice(last.indexOf(':') + 1) : '';
     return tag !== '' && tag !== 'latest' ? undefined
-      : at(c, 'pinned-image', 'image', `uses image "${image}", which is not pinned: add a version tag`);
+      : containerFinding('pinned-image', c, 'image', `uses image "${image}", which is not pinned: add a version tag`);
   });
 
 /** Requests of one container: [cpu cores, memory bytes]. */
-function requestsOf(container: { resources?: { requests?: { cpu?: unknown; memory?: unknown } } }): [number, number] {
-  return [parseQuantity(container.resources?.requests?.cpu) ?? 0, parseQuantity(container.resources?.requests?.memory) ?? 0];
+function requestsOf(container: Json): [number, number] {
+  return [parseQuantity(container?.resources?.requests?.cpu) ?? 0, parseQuantity(container?.resources?.requests?.memory) ?? 0];
 }
 
 /**
@@ -105,41 +105,59 @@ function requestsOf(container: { resources?: { requests?: { cpu?: unknown; memor
  * sidecars (init containers with restartPolicy Always) and (b) each ordinary init container plus
  * the sidecars started before it.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function podRequests(spec: any): [number, number] {
+export function podRequests(spec: Json): [number, number] {
   const add = (a: [number, number], b: [number, number]): [number, number] => [a[0] + b[0], a[1] + b[1]];
   let sidecars: [number, number] = [0, 0];
   let initPeak: [number, number] = [0, 0];
-  for (const init of spec.initContainers ?? []) {
-    if (init.restartPolicy === 'Always') {
+  for (const init of Array.isArray(spec.initContainers) ? spec.initContainers : []) {
+    if (init?.restartPolicy === 'Always') {
       sidecars = add(sidecars, requestsOf(init));
     } else {
       const during = add(sidecars, requestsOf(init));
       initPeak = [Math.max(initPeak[0], during[0]), Math.max(initPeak[1], during[1])];
     }
   }
-  const running = (spec.containers ?? []).map(requestsOf).reduce(add, sidecars);
+  const running = (Array.isArray(spec.containers) ? spec.containers : []).map(requestsOf).reduce(add, sidecars);
   return [Math.max(running[0], initPeak[0]), Math.max(running[1], initPeak[1])];
+}
+
+/** Pods of a workload in steady state: its replicas, or an autoscaler's minReplicas when higher. */
+export function steadyPods(set: ManifestSet, pod: PodSpecAt): number {
+  const object = pod.manifest.object;
+  const autoscaled = set.ofKind('HorizontalPodAutoscaler')
+    .filter((h) => namespaceOf(h.object) === namespaceOf(object)
+      && h.object.spec?.scaleTargetRef?.kind === object.kind && h.object.spec?.scaleTargetRef?.name === object.metadata?.name)
+    .map((h) => (Number.isInteger(h.object.spec?.minReplicas) ? h.object.spec.minReplicas : 1));
+  return Math.max(pod.pods, ...autoscaled);
+}
+
+/** The folder (or file) that a set of manifests came from, for set-wide findings. */
+export function setLabel(set: ManifestSet): string {
+  const files = [...new Set(set.manifests.map((m) => m.file))];
+  if (files.length === 1) return files[0];
+  const dirs = [...new Set(files.map((f) => f.slice(0, Math.max(f.lastIndexOf('/'), 0))))];
+  return dirs.length === 1 && dirs[0] !== '' ? `${dirs[0]}/` : `${files.length} files`;
 }
 
 export const resourceBudget: Rule = {
   id: 'resource-budget',
-  description: 'all pods together request no more CPU and memory than the budget (a default minikube leaves about 1000m and 1536Mi)',
-  check: (manifests, options) => {
+  family: 'runs-on-minikube',
+  description: 'all pods together request no more CPU and memory than the budget (default 1000m and 1536Mi: what a default minikube leaves free); replicas count, a DaemonSet counts once (one node), steady state without rollout surge',
+  check: (set, options) => {
     let cpu = 0;
     let memory = 0;
-    for (const pod of podSpecs(manifests)) {
+    for (const pod of set.podSpecs) {
       const [podCpu, podMemory] = podRequests(pod.spec);
-      cpu += podCpu * pod.pods;
-      memory += podMemory * pod.pods;
+      const pods = steadyPods(set, pod);
+      cpu += podCpu * pods;
+      memory += podMemory * pods;
     }
     const cpuMillis = Math.round(cpu * 1000);
     const memoryMiB = Math.round(memory / 2 ** 20);
     if (cpuMillis <= options.cpuBudgetMillis && memoryMiB <= options.memoryBudgetMiB) return [];
-    const files = [...new Set(manifests.map((m) => m.file))];
     return [{
       rule: 'resource-budget',
-      file: files.length === 1 ? files[0] : `${files.length} files`,
+      file: setLabel(set),
       object: '(all pods)',
       path: 'resources.requests',
       message: `all pods together request ${cpuMillis}m CPU and ${memoryMiB}Mi memory, over the budget of ${options.cpuBudgetMillis}m and ${options.memoryBudgetMiB}Mi`,
@@ -147,8 +165,5 @@ export const resourceBudget: Rule = {
   },
 };
 
-/** The rules that decide whether manifests run on a default minikube. */
-export const RUNS_ON_MINIKUBE: readonly Rule[] = [
-  nonRootUser, readOnlyRootFilesystem, dropAllCapabilities, seccompProfile, noPrivilegeEscalation,
-  unprivilegedPort, resources, pinnedImage, resourceBudget,
-];
+/** The rules that decide whether the pods start and fit on a default minikube. */
+export const RUNS_ON_MINIKUBE: readonly Rule[] = [resources, resourceBudget, nonRootUser, unprivilegedPort, pinnedImage];
