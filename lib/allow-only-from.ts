@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { IntOrString, KubeNetworkPolicy } from '../imports/k8s';
-import { checkDnsLabel, checkIntegerInRange } from './checks';
+import { checkDnsLabel, checkIntegerInRange, checkUnique } from './checks';
 
 export interface AllowOnlyFromProps {
   /** Name of the NetworkPolicy. */
@@ -46,6 +46,7 @@ export class AllowOnlyFrom extends Construct {
     });
     if (props.ports.length === 0) throw new Error('ports is empty: list the ports the clients may connect to');
     props.ports.forEach((port, i) => checkIntegerInRange(`ports[${i}]`, port, 1, 65535));
+    checkUnique('ports', props.ports);
 
     this.policy = new KubeNetworkPolicy(this, 'Resource', {
       metadata: { name: props.name, labels: props.labels },

@@ -1,3 +1,5 @@
+import { IConstruct } from 'constructs';
+
 /**
  * Props checks shared by the constructs. Each throws an error that names the prop, the bad
  * value and what is allowed, so a wrong value fails at synth with a message that says what to
@@ -61,4 +63,32 @@ export function checkPinnedImage(prop: string, image: string): void {
     const repository = tag === undefined ? image : image.slice(0, image.length - tag.length - 1);
     throw new Error(`${prop} "${image}" is not pinned: add a version tag, e.g. "${repository}:1.2.3"`);
   }
+}
+
+/** Throws if a value appears more than once in `values`: `${prop} "x" appears twice`. */
+export function checkUnique(prop: string, values: readonly (string | number)[]): void {
+  const seen = new Set<string | number>();
+  for (const value of values) {
+    if (seen.has(value)) throw new Error(`${prop} ${typeof value === 'number' ? value : `"${value}"`} appears twice`);
+    seen.add(value);
+  }
+}
+
+/** The nodePorts claimed so far in each app, by the construct path of their Service. */
+const NODE_PORTS = new WeakMap<IConstruct, Map<number, string>>();
+
+/**
+ * Records that `owner` opens `nodePort` on every node, and throws if another construct of the
+ * same app already did: a nodePort is unique in the whole cluster, so two examples applied to
+ * one cluster must not share one.
+ */
+export function claimNodePort(owner: IConstruct, nodePort: number): void {
+  const app = owner.node.root;
+  const claimed = NODE_PORTS.get(app) ?? new Map<number, string>();
+  NODE_PORTS.set(app, claimed);
+  const other = claimed.get(nodePort);
+  if (other !== undefined) {
+    throw new Error(`nodePort ${nodePort} is already used by ${other}: a nodePort must be unique in the whole cluster`);
+  }
+  claimed.set(nodePort, owner.node.path);
 }

@@ -1,5 +1,5 @@
 import * as kplus from 'cdk8s-plus-28';
-import { checkDnsLabel } from './checks';
+import { checkDnsLabel, checkUnique } from './checks';
 import { secureContainer } from './secure-container';
 
 export interface LogShipperProps {
@@ -82,6 +82,7 @@ export function addLogShipper(pod: kplus.AbstractPod, props: LogShipperProps): k
       throw new Error(`file "${file}" is not a path relative to the volume: use letters, digits, '.', '_', '-' and '/', no segment starting with '.'`);
     }
   }
+  checkUnique('files', props.files);
   const taken = [...pod.containers, ...pod.initContainers].map((c) => c.name);
   if (taken.includes(name)) throw new Error(`name "${name}" is already a container of this pod`);
 

@@ -1,7 +1,7 @@
 import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { checkContainerPort, checkDnsLabel, checkIntegerInRange, imageTag } from './checks';
+import { checkContainerPort, checkDnsLabel, checkIntegerInRange, checkUnique, claimNodePort, imageTag } from './checks';
 import { appLabels, labelWorkload, selectPods, selectorLabels } from './labels';
 import { restrictedPodSecurityContext, secureContainer } from './secure-container';
 
@@ -185,11 +185,20 @@ export class WebApp extends Construct {
       readiness: health(props.healthPath ?? '/', 1, 5),
       liveness: health(props.livenessPath ?? props.healthPath ?? '/', 3, 10),
     }));
-    for (const path of props.writablePaths ?? ['/tmp']) {
-      const volumeName = path.replace(/^\/+/, '').replace(/[^a-z0-9]+/g, '-');
+    const writablePaths = props.writablePaths ?? ['/tmp'];
+    for (const path of writablePaths) {
+      if (!path.startsWith('/')) throw new Error(`writablePaths "${path}" must be an absolute path`);
+    }
+    checkUnique('writablePaths', writablePaths.map((p) => p.replace(/\/+$/, '')));
+    // The volume is named after the path: /var/cache/nginx -> var-cache-nginx.
+    const volumeNames = writablePaths.map((p) => p.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, ''));
+    checkUnique('writablePaths volume name', volumeNames);
+    volumeNames.forEach((volumeName) => checkDnsLabel(`writablePaths volume name`, volumeName));
+    writablePaths.forEach((path, i) => {
+      const volumeName = volumeNames[i];
       const volume = kplus.Volume.fromEmptyDir(this, `Writable-${volumeName}`, volumeName, { sizeLimit: Size.mebibytes(32) });
       this.container.mount(path, volume);
-    }
+    });
   }
 
   /**
@@ -217,6 +226,7 @@ export class WebApp extends Construct {
       clusterIP: props.headless ? 'None' : undefined,
       ports: [{ name: 'http', port, targetPort: this.port, nodePort: props.nodePort }],
     });
+    if (props.nodePort !== undefined) claimNodePort(service, props.nodePort);
     selectPods(service, this.selector);
     return service;
   }

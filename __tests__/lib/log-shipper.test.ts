@@ -60,6 +60,7 @@ describe('addLogShipper', () => {
     ['a name that is not a DNS label', { name: 'Log_Shipper' }, 'name "Log_Shipper" is not a DNS label: use at most 63 lowercase letters, digits and \'-\', starting with a letter and ending with a letter or digit'],
     ['an unpinned image', { image: 'busybox' }, 'container "log-shipper" image "busybox" is not pinned: add a version tag, e.g. "busybox:1.2.3"'],
     ['the root user', { user: 0 }, 'container "log-shipper" user 0 is outside 1-2147483647'],
+    ['a file given twice', { files: ['access.log', 'error.log', 'access.log'] }, 'files "access.log" appears twice'],
   ])('refuses %s', (_, props, message) => {
     const { deployment, volume } = setup();
     expect(() => addLogShipper(deployment, { volume, files: ['app.log'], ...props })).toThrow(new Error(message));

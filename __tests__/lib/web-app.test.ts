@@ -35,6 +35,10 @@ describe('WebApp', () => {
     ['a name that is not a DNS label', { name: 'Web_App' }, 'name "Web_App" is not a DNS label: use at most 63 lowercase letters, digits and \'-\', starting with a letter and ending with a letter or digit'],
     ['a memory limit below the request', { memoryMiB: 128, memoryLimitMiB: 64 }, 'container "web" memoryLimitMiB 64 is below memoryMiB 128: the limit must be at least the request'],
     ['a root user', { user: 0 }, 'container "web" user 0 is outside 1-2147483647'],
+    ['a relative writable path', { writablePaths: ['tmp'] }, 'writablePaths "tmp" must be an absolute path'],
+    ['a writable path given twice', { writablePaths: ['/tmp', '/var/cache', '/tmp/'] }, 'writablePaths "/tmp" appears twice'],
+    ['writable paths that make the same volume name', { writablePaths: ['/var/cache', '/var-cache'] }, 'writablePaths volume name "var-cache" appears twice'],
+    ['the root as a writable path', { writablePaths: ['/'] }, 'writablePaths volume name "" is not a DNS label: use at most 63 lowercase letters, digits and \'-\', starting with a letter and ending with a letter or digit'],
   ])('refuses %s', (_, props, message) => {
     expect(() => webApp(props)).toThrow(new Error(message));
   });
@@ -46,6 +50,23 @@ describe('WebApp', () => {
     ['a Service name with a dot', { name: 'web.v1' }, 'service name "web.v1" is not a DNS label: use at most 63 lowercase letters, digits and \'-\', starting with a letter and ending with a letter or digit'],
   ])('expose() refuses %s', (_, props, message) => {
     expect(() => webApp().expose('Svc', props)).toThrow(new Error(message));
+  });
+});
+
+describe('nodePorts', () => {
+  test('two Services of one app cannot claim the same nodePort, even in different charts', () => {
+    const app = Testing.app();
+    const first = new WebApp(new NamespacedChart(app, 'one', { namespace: 'one' }), 'Web', { name: 'web', image: 'example/web:1.0.0', port: 8080 });
+    const second = new WebApp(new NamespacedChart(app, 'two', { namespace: 'two' }), 'Web', { name: 'web', image: 'example/web:1.0.0', port: 8080 });
+    first.expose('Svc', { name: 'web', type: kplus.ServiceType.NODE_PORT, nodePort: 30123 });
+    second.expose('Other', { name: 'web-other', type: kplus.ServiceType.NODE_PORT, nodePort: 30124 });
+    expect(() => second.expose('Svc', { name: 'web', type: kplus.ServiceType.NODE_PORT, nodePort: 30123 }))
+      .toThrow(new Error('nodePort 30123 is already used by one/Web/Svc: a nodePort must be unique in the whole cluster'));
+  });
+
+  test('separate apps do not share the record', () => {
+    webApp().expose('Svc', { name: 'web', type: kplus.ServiceType.NODE_PORT, nodePort: 30123 });
+    expect(() => webApp().expose('Svc', { name: 'web', type: kplus.ServiceType.NODE_PORT, nodePort: 30123 })).not.toThrow();
   });
 });
 
