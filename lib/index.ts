@@ -12,3 +12,4 @@ export * from './postgres';
 export * from './allow-only-from';
 export * from './node-agent';
 export * from './topology-spread';
+export * from './whoami-app';

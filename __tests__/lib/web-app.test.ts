@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { NamespacedChart, WebApp, WebAppProps } from '../../lib';
+import { NamespacedChart, WHOAMI_IMAGE, WebApp, WebAppProps, WhoamiApp } from '../../lib';
 
 const chart = (): Chart => new NamespacedChart(Testing.app(), 'test', { namespace: 'test' });
 const webApp = (props: Partial<WebAppProps> = {}) => new WebApp(chart(), 'Web', { name: 'web', image: 'example/web:1.0.0', port: 8080, ...props });
@@ -50,6 +50,18 @@ describe('WebApp', () => {
     ['a Service name with a dot', { name: 'web.v1' }, 'service name "web.v1" is not a DNS label: use at most 63 lowercase letters, digits and \'-\', starting with a letter and ending with a letter or digit'],
   ])('expose() refuses %s', (_, props, message) => {
     expect(() => webApp().expose('Svc', props)).toThrow(new Error(message));
+  });
+});
+
+describe('WhoamiApp', () => {
+  test('defaults: one pod of the pinned whoami image on 8080, 5m/8Mi, nothing writable', () => {
+    const app = new WhoamiApp(chart(), 'Web', { name: 'echo' });
+    const deployment = Testing.synth(Chart.of(app)).find((o) => o.kind === 'Deployment');
+    const container = deployment.spec.template.spec.containers[0];
+    expect(deployment.spec.replicas).toBe(1);
+    expect([container.image, container.args, container.ports]).toEqual([WHOAMI_IMAGE, ['--port', '8080'], [{ containerPort: 8080, name: 'http' }]]);
+    expect(container.resources).toEqual({ requests: { cpu: '5m', memory: '8Mi' }, limits: { memory: '32Mi' } });
+    expect(container.volumeMounts).toBeUndefined();
   });
 });
 

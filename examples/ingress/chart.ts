@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { NamespacedChart, WebApp, WebIngress } from '../../lib';
+import { NamespacedChart, WebApp, WebIngress, WhoamiApp } from '../../lib';
 import { Profile } from '../profiles';
 
 export interface IngressExampleProps {
@@ -29,19 +29,8 @@ export class IngressExample extends NamespacedChart {
   constructor(scope: Construct, id: string, props: IngressExampleProps) {
     super(scope, id, { namespace: 'ingress-demo' });
     // Routing needs one pod per app; the Services example shows load balancing over replicas.
-    const whoami = (name: string, construct: string) => new WebApp(this, construct, {
-      name,
-      image: 'traefik/whoami:v1.10.1',
-      args: ['--port', '8080'],
-      port: 8080,
-      writablePaths: [],
-      replicas: 1,
-      cpuMillis: 5,
-      memoryMiB: 8,
-      memoryLimitMiB: 32,
-    });
-    this.web = whoami('web', 'Web');
-    this.api = whoami('api', 'Api');
+    this.web = new WhoamiApp(this, 'Web', { name: 'web' });
+    this.api = new WhoamiApp(this, 'Api', { name: 'api' });
     const web = this.web.expose('Service', { name: 'web', port: 80 });
     const api = this.api.expose('Service', { name: 'api', port: 80 });
 

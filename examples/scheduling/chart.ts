@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { NamespacedChart, NodeAgent, WebApp, spreadPods } from '../../lib';
+import { NamespacedChart, NodeAgent, WebApp, WhoamiApp, spreadPods } from '../../lib';
 import { Profile } from '../profiles';
 
 export interface SchedulingExampleProps {
@@ -20,17 +20,7 @@ export class SchedulingExample extends NamespacedChart {
     this.agent = new NodeAgent(this, 'NodeAgent');
 
     // whoami answers with the pod's name; `kubectl get pods -o wide` shows each pod's node.
-    this.web = new WebApp(this, 'Web', {
-      name: 'web',
-      image: 'traefik/whoami:v1.10.1',
-      args: ['--port', '8080'],
-      port: 8080,
-      writablePaths: [],
-      replicas: props.profile.webReplicas,
-      cpuMillis: 5,
-      memoryMiB: 8,
-      memoryLimitMiB: 32,
-    });
+    this.web = new WhoamiApp(this, 'Web', { name: 'web', replicas: props.profile.webReplicas });
     spreadPods(this.web.deployment, this.web.selector, { whenUnsatisfiable: 'ScheduleAnyway', maxSkew: 1 });
   }
 }

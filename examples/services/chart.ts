@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { NamespacedChart, Toolbox, WebApp, appLabels } from '../../lib';
+import { NamespacedChart, Toolbox, WebApp, WhoamiApp, appLabels } from '../../lib';
 import { Profile } from '../profiles';
 
 export interface ServicesExampleProps {
@@ -20,17 +20,7 @@ export class ServicesExample extends NamespacedChart {
   constructor(scope: Construct, id: string, props: ServicesExampleProps) {
     super(scope, id, { namespace: 'services-demo' });
     // whoami answers every request with the pod's hostname, its IPs and the request headers.
-    this.web = new WebApp(this, 'Web', {
-      name: 'web',
-      image: 'traefik/whoami:v1.10.1',
-      args: ['--port', '8080'],
-      port: 8080,
-      writablePaths: [],
-      replicas: props.profile.webReplicas,
-      cpuMillis: 5,
-      memoryMiB: 8,
-      memoryLimitMiB: 32,
-    });
+    this.web = new WhoamiApp(this, 'Web', { name: 'web', replicas: props.profile.webReplicas });
 
     // ClusterIP: a stable virtual IP and DNS name (web.services-demo.svc.cluster.local), inside
     // the cluster only. This is what `kubectl expose deployment web --port 80 --target-port 8080`
