@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import { EXAMPLES, Example } from '../examples';
 import { PROFILES, Profile, getProfile } from '../examples/profiles';
-import { Manifest } from '../tools/validate';
+import { Manifest, RULES, validate } from '../tools/validate';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type K8sObject = any;
@@ -41,3 +41,11 @@ export function selects(selector: Record<string, string>, labels: Record<string,
 
 export const PROFILE_NAMES = PROFILES.map((p) => p.name);
 export const EXAMPLE_NAMES = EXAMPLES.map((e) => e.name);
+
+/** Where the named validator rules find a problem in these objects: `rule: Kind/ns/name field.path`. */
+export function findingsOf(objects: K8sObject[], ruleIds: readonly string[]): string[] {
+  const rules = RULES.filter((r) => ruleIds.includes(r.id));
+  if (rules.length !== ruleIds.length) throw new Error(`no rule among ${ruleIds.join(', ')}`);
+  const manifests = objects.map((object, index) => ({ file: 'test', index, object }));
+  return validate(manifests, {}, rules).map((f) => `${f.rule}: ${f.object} ${f.path}`);
+}

@@ -14,10 +14,10 @@ export const EXTERNAL_REFS_ANNOTATION = 'k8s-by-example/external-refs';
 const KIND = /^[A-Z][A-Za-z0-9]*$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-/** The `Kind/name` entries of the annotation (empty without it). */
-export function externalRefs(annotations: Record<string, string> | undefined): string[] {
+/** The `Kind/name` entries of the annotation (empty without it, or when it is not text). */
+export function externalRefs(annotations: Readonly<Record<string, unknown>> | undefined): string[] {
   const value = annotations?.[EXTERNAL_REFS_ANNOTATION];
-  return value ? value.split(',').map((ref) => ref.trim()).filter(Boolean) : [];
+  return typeof value === 'string' ? value.split(',').map((ref) => ref.trim()).filter(Boolean) : [];
 }
 
 /**

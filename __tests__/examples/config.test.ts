@@ -1,76 +1,13 @@
 import { Testing } from 'cdk8s';
 import { CONFIG_DIR, CONFIG_MAP, ConfigExample, DEMO_TOKEN, SECRET, SECRET_KEY, SETTINGS, appScript } from '../../examples/config/chart';
 import { getProfile } from '../../examples/profiles';
-import { CONFIG_CHECKSUM_ANNOTATION, EXTERNAL_REFS_ANNOTATION, externalRefs } from '../../lib';
-import { EXAMPLE_NAMES, K8sObject, PROFILE_NAMES, findObject, ofKind, synthExample } from '../helpers';
+import { CONFIG_CHECKSUM_ANNOTATION, EXTERNAL_REFS_ANNOTATION } from '../../lib';
+import { EXAMPLE_NAMES, K8sObject, PROFILE_NAMES, findObject, findingsOf, ofKind, synthExample } from '../helpers';
 
-/** The pod spec of a workload (or a bare Pod), or undefined for other kinds. */
-function podSpecOf(object: K8sObject): K8sObject | undefined {
-  switch (object.kind) {
-    case 'Pod': return object.spec;
-    case 'Deployment': case 'StatefulSet': case 'DaemonSet': case 'ReplicaSet': case 'Job': return object.spec?.template?.spec;
-    case 'CronJob': return object.spec?.jobTemplate?.spec?.template?.spec;
-    default: return undefined;
-  }
-}
-
-/**
- * Every reference from a pod spec to a ConfigMap or Secret (env valueFrom, envFrom, volumes,
- * projected volumes) that does not resolve to an object of the same namespace and, for keys, to
- * one of its keys. A Secret or ConfigMap listed in the workload's external-refs annotation is
- * created out of band: its name is accepted, its keys cannot be checked here.
- */
-function unresolvedRefs(objects: K8sObject[]): string[] {
-  const problems: string[] = [];
-  for (const workload of objects) {
-    const spec = podSpecOf(workload);
-    if (!spec) continue;
-    const external = externalRefs(workload.metadata.annotations);
-    const where = `${workload.kind}/${workload.metadata.name}`;
-    const check = (kind: 'ConfigMap' | 'Secret', name: string, keys: string[], optional: boolean | undefined, path: string) => {
-      if (optional) return;
-      if (external.includes(`${kind}/${name}`)) return;
-      const target = objects.find((o) => o.kind === kind && o.metadata.name === name && o.metadata.namespace === workload.metadata.namespace);
-      if (!target) { problems.push(`${where} ${path}: no ${kind} "${name}"`); return; }
-      const present = Object.keys({ ...target.data, ...target.binaryData, ...target.stringData });
-      for (const key of keys.filter((k) => !present.includes(k))) problems.push(`${where} ${path}: ${kind} "${name}" has no key "${key}"`);
-    };
-    for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
-      for (const env of c.env ?? []) {
-        const cm = env.valueFrom?.configMapKeyRef;
-        const secret = env.valueFrom?.secretKeyRef;
-        if (cm) check('ConfigMap', cm.name, [cm.key], cm.optional, `${c.name} env ${env.name}`);
-        if (secret) check('Secret', secret.name, [secret.key], secret.optional, `${c.name} env ${env.name}`);
-      }
-      for (const from of c.envFrom ?? []) {
-        if (from.configMapRef) check('ConfigMap', from.configMapRef.name, [], from.configMapRef.optional, `${c.name} envFrom`);
-        if (from.secretRef) check('Secret', from.secretRef.name, [], from.secretRef.optional, `${c.name} envFrom`);
-      }
-    }
-    for (const volume of spec.volumes ?? []) {
-      const sources = [volume, ...(volume.projected?.sources ?? [])];
-      for (const source of sources) {
-        const itemKeys = (items?: Array<{ key: string }>) => (items ?? []).map((i) => i.key);
-        if (source.configMap) check('ConfigMap', source.configMap.name, itemKeys(source.configMap.items), source.configMap.optional, `volume ${volume.name}`);
-        if (volume.secret && source === volume) check('Secret', volume.secret.secretName, itemKeys(volume.secret.items), volume.secret.optional, `volume ${volume.name}`);
-        if (source.secret && source !== volume) check('Secret', source.secret.name, itemKeys(source.secret.items), source.secret.optional, `volume ${volume.name}`);
-      }
-    }
-  }
-  return problems;
-}
-
-/** Env vars whose name says credential but whose value is written into the pod spec. */
-function literalCredentials(objects: K8sObject[]): string[] {
-  const credential = /PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL/i;
-  return objects.flatMap((workload) => {
-    const spec = podSpecOf(workload);
-    if (!spec) return [];
-    return [...(spec.initContainers ?? []), ...(spec.containers ?? [])].flatMap((c: K8sObject) => (c.env ?? [])
-      .filter((env: K8sObject) => env.value !== undefined && credential.test(env.name))
-      .map((env: K8sObject) => `${workload.kind}/${workload.metadata.name} ${c.name} env ${env.name} is a literal value`));
-  });
-}
+/** The validator rules that resolve ConfigMap and Secret references and their keys. */
+const REFERENCE_RULES = ['configmap-exists', 'secret-exists', 'key-exists'];
+const unresolvedRefs = (objects: K8sObject[]) => findingsOf(objects, REFERENCE_RULES);
+const literalCredentials = (objects: K8sObject[]) => findingsOf(objects, ['no-literal-credential']);
 
 describe('config example', () => {
   const objects = synthExample('config');
@@ -196,36 +133,36 @@ describe('config example', () => {
 
     test('a configMapKeyRef to a missing key', () => {
       const copy = broken((all) => { c0(all).env[0].valueFrom.configMapKeyRef.key = 'GREETINGS'; });
-      expect(unresolvedRefs(copy)).toEqual(['Deployment/web web env MESSAGE: ConfigMap "app-config" has no key "GREETINGS"']);
+      expect(unresolvedRefs(copy)).toEqual(['key-exists: Deployment/config-demo/web spec.template.spec.containers[0].env[0].valueFrom.configMapKeyRef.key']);
     });
 
     test('a secretKeyRef to a missing key', () => {
       const copy = broken((all) => { c0(all).env[1].valueFrom.secretKeyRef.key = 'token'; });
-      expect(unresolvedRefs(copy)).toEqual(['Deployment/web web env API_TOKEN: Secret "app-secret" has no key "token"']);
+      expect(unresolvedRefs(copy)).toEqual(['key-exists: Deployment/config-demo/web spec.template.spec.containers[0].env[1].valueFrom.secretKeyRef.key']);
     });
 
     test('an envFrom and a volume naming a ConfigMap that does not exist', () => {
       const copy = broken((all) => { findObject(all, 'ConfigMap', CONFIG_MAP).metadata.name = 'app-settings'; });
       expect(unresolvedRefs(copy)).toEqual([
-        'Deployment/web web env MESSAGE: no ConfigMap "app-config"',
-        'Deployment/web web envFrom: no ConfigMap "app-config"',
-        'Deployment/web volume app-config: no ConfigMap "app-config"',
+        'configmap-exists: Deployment/config-demo/web spec.template.spec.containers[0].env[0].valueFrom.configMapKeyRef.name',
+        'configmap-exists: Deployment/config-demo/web spec.template.spec.containers[0].envFrom[0].configMapRef.name',
+        'configmap-exists: Deployment/config-demo/web spec.template.spec.volumes[1].configMap.name',
       ]);
     });
 
     test('a volume item with a missing key', () => {
       const copy = broken((all) => { web(all).spec.template.spec.volumes[1].configMap.items = [{ key: 'COLOUR', path: 'colour' }]; });
-      expect(unresolvedRefs(copy)).toEqual(['Deployment/web volume app-config: ConfigMap "app-config" has no key "COLOUR"']);
+      expect(unresolvedRefs(copy)).toEqual(['key-exists: Deployment/config-demo/web spec.template.spec.volumes[1].configMap.items[0].key']);
     });
 
     test('an out-of-band Secret that is not listed as external', () => {
       const copy = broken((all) => { delete web(all).metadata.annotations; }, 'cloud');
-      expect(unresolvedRefs(copy)).toEqual(['Deployment/web web env API_TOKEN: no Secret "app-secret"']);
+      expect(unresolvedRefs(copy)).toEqual(['secret-exists: Deployment/config-demo/web spec.template.spec.containers[0].env[1].valueFrom.secretKeyRef.name']);
     });
 
     test('a credential written as a literal env value', () => {
       const copy = broken((all) => { c0(all).env[1] = { name: 'API_TOKEN', value: DEMO_TOKEN }; });
-      expect(literalCredentials(copy)).toEqual(['Deployment/web web env API_TOKEN is a literal value']);
+      expect(literalCredentials(copy)).toEqual(['no-literal-credential: Deployment/config-demo/web spec.template.spec.containers[0].env[1].value']);
     });
   });
 });

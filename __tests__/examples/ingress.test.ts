@@ -1,39 +1,10 @@
 import { API_HOST, SECURE_HOST, SITE_HOST, TLS_SECRET } from '../../examples/ingress/chart';
 import { getProfile } from '../../examples/profiles';
-import { EXTERNAL_REFS_ANNOTATION, externalRefs } from '../../lib';
-import { EXAMPLE_NAMES, K8sObject, PROFILE_NAMES, findObject, ofKind, selects, synthExample } from '../helpers';
+import { EXTERNAL_REFS_ANNOTATION } from '../../lib';
+import { EXAMPLE_NAMES, K8sObject, PROFILE_NAMES, findObject, findingsOf, ofKind, selects, synthExample } from '../helpers';
 
-/**
- * Every Ingress backend that does not resolve: the Service must exist in the same namespace and
- * expose the port (by number or by name). Returns one line per problem.
- */
-function unresolvedBackends(objects: K8sObject[]): string[] {
-  const problems: string[] = [];
-  for (const ingress of ofKind(objects, 'Ingress')) {
-    const backends: Array<[string, K8sObject]> = [
-      ...(ingress.spec.defaultBackend ? [['defaultBackend', ingress.spec.defaultBackend] as [string, K8sObject]] : []),
-      ...(ingress.spec.rules ?? []).flatMap((rule: K8sObject) => (rule.http?.paths ?? []).map((p: K8sObject) => [`${rule.host ?? '*'}${p.path}`, p.backend] as [string, K8sObject])),
-    ];
-    for (const [where, backend] of backends) {
-      const ref = backend.service;
-      if (!ref) { problems.push(`${ingress.metadata.name} ${where}: no service backend`); continue; }
-      const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === ref.name && o.metadata.namespace === ingress.metadata.namespace);
-      if (!service) { problems.push(`${ingress.metadata.name} ${where}: no Service "${ref.name}"`); continue; }
-      const ports: K8sObject[] = service.spec.ports ?? [];
-      const found = ref.port?.number !== undefined ? ports.some((p) => p.port === ref.port.number) : ports.some((p) => p.name === ref.port?.name);
-      if (!found) problems.push(`${ingress.metadata.name} ${where}: Service "${ref.name}" has no port ${JSON.stringify(ref.port)}`);
-    }
-  }
-  return problems;
-}
-
-/** Every TLS Secret an Ingress names that the chart neither creates nor lists as external. */
-function unlistedTlsSecrets(objects: K8sObject[]): string[] {
-  return ofKind(objects, 'Ingress').flatMap((ingress) => (ingress.spec.tls ?? [])
-    .filter((tls: K8sObject) => !objects.some((o) => o.kind === 'Secret' && o.metadata.name === tls.secretName)
-      && !externalRefs(ingress.metadata.annotations).includes(`Secret/${tls.secretName}`))
-    .map((tls: K8sObject) => `${ingress.metadata.name}: Secret "${tls.secretName}" is neither in the chart nor listed as external`));
-}
+const unresolvedBackends = (objects: K8sObject[]) => findingsOf(objects, ['ingress-backend']);
+const unlistedTlsSecrets = (objects: K8sObject[]) => findingsOf(objects, ['secret-exists']);
 
 /** host+path → Service name and port, for every rule of an Ingress. */
 const routes = (ingress: K8sObject) => ingress.spec.rules.flatMap((rule: K8sObject) => rule.http.paths.map((p: K8sObject) =>
@@ -110,7 +81,7 @@ describe('ingress example', () => {
   test('the TLS check catches an out-of-band Secret that is not listed as external', () => {
     const copy = JSON.parse(JSON.stringify(objects));
     delete findObject(copy, 'Ingress', 'demo-secure').metadata.annotations;
-    expect(unlistedTlsSecrets(copy)).toEqual(['demo-secure: Secret "demo-tls" is neither in the chart nor listed as external']);
+    expect(unlistedTlsSecrets(copy)).toEqual(['secret-exists: Ingress/ingress-demo/demo-secure spec.tls[0].secretName']);
   });
 
   test('one whoami pod per app: routing does not need more', () => {
@@ -129,15 +100,15 @@ describe('ingress example', () => {
     };
 
     test('a Service that does not exist', () => {
-      expect(broken((i) => { i.spec.rules[0].http.paths[1].backend.service.name = 'apis'; })).toEqual(['demo demo.test/api: no Service "apis"']);
+      expect(broken((i) => { i.spec.rules[0].http.paths[1].backend.service.name = 'apis'; })).toEqual(['ingress-backend: Ingress/ingress-demo/demo spec.rules[0].http.paths[1].backend.service.name']);
     });
 
     test('the container port instead of the Service port', () => {
-      expect(broken((i) => { i.spec.rules[1].http.paths[0].backend.service.port.number = 8080; })).toEqual(['demo api.demo.test/: Service "api" has no port {"number":8080}']);
+      expect(broken((i) => { i.spec.rules[1].http.paths[0].backend.service.port.number = 8080; })).toEqual(['ingress-backend: Ingress/ingress-demo/demo spec.rules[1].http.paths[0].backend.service.port']);
     });
 
     test('a port name the Service does not have', () => {
-      expect(broken((i) => { i.spec.rules[0].http.paths[0].backend.service.port = { name: 'https' }; })).toEqual(['demo demo.test/: Service "web" has no port {"name":"https"}']);
+      expect(broken((i) => { i.spec.rules[0].http.paths[0].backend.service.port = { name: 'https' }; })).toEqual(['ingress-backend: Ingress/ingress-demo/demo spec.rules[0].http.paths[0].backend.service.port']);
     });
 
     test('a Service of another namespace', () => {

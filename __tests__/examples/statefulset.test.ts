@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { STATEFULSET_SECRET } from '../../examples/statefulset/chart';
-import { PROFILE_NAMES, K8sObject, findObject, ofKind, selects, synthExample } from '../helpers';
-import { externalRefs, literalCredentials, secretRefs, unresolvedEnvRefs } from '../lib/manifest-checks';
+import { PROFILE_NAMES, K8sObject, findObject, findingsOf, ofKind, selects, synthExample } from '../helpers';
+import { externalRefs, secretRefs } from '../lib/manifest-checks';
 
 const GUIDE = fs.readFileSync(path.join(__dirname, '..', '..', 'examples', 'statefulset', 'README.md'), 'utf8');
 
@@ -94,7 +94,7 @@ describe('statefulset example', () => {
     // pg_isready takes user and database from the environment; both are expanded from earlier entries.
     expect(env('PGUSER').value).toBe('$(POSTGRES_USER)');
     expect(env('PGDATABASE').value).toBe('$(POSTGRES_DB)');
-    expect(unresolvedEnvRefs(container)).toEqual([]);
+    expect(findingsOf(objects, ['env-var-reference'])).toEqual([]);
   });
 
   test.each(PROFILE_NAMES)('user and password come from a Secret created out of band, and no credential is in the manifest (%s)', (profile) => {
@@ -104,7 +104,7 @@ describe('statefulset example', () => {
     expect(c.env.find((e: K8sObject) => e.name === 'POSTGRES_PASSWORD').valueFrom.secretKeyRef).toEqual({ name: STATEFULSET_SECRET, key: 'password' });
     expect(c.env.find((e: K8sObject) => e.name === 'POSTGRES_USER').valueFrom.secretKeyRef).toEqual({ name: STATEFULSET_SECRET, key: 'username' });
     expect(ofKind(all, 'Secret')).toEqual([]);
-    expect(literalCredentials(c)).toEqual([]);
+    expect(findingsOf(all, ['no-literal-credential'])).toEqual([]);
     expect(secretRefs(set.spec.template.spec)).toEqual([`Secret/${STATEFULSET_SECRET}`]);
     expect(externalRefs(set)).toEqual(secretRefs(set.spec.template.spec));
   });

@@ -1,5 +1,6 @@
 import { ContainerAt, PodSpecAt, containersOf, podSpecOf } from './pod-specs';
 import { Manifest } from './types';
+import { externalRefs } from '../../lib/external-refs';
 
 /**
  * The annotation by which an object says that some objects it references live outside the
@@ -7,7 +8,7 @@ import { Manifest } from './types';
  * `Secret/web-tls,Secret/postgres-credentials`. It may sit on the referencing object, on its pod
  * template, or on its Namespace (then it holds for every object in the namespace).
  */
-export const EXTERNAL_REFS_ANNOTATION = 'k8s-by-example/external-refs';
+export { EXTERNAL_REFS_ANNOTATION } from '../../lib/external-refs';
 
 /** Kinds that have no namespace. */
 export const CLUSTER_SCOPED = new Set([
@@ -69,8 +70,7 @@ function nameOf(object: { metadata?: { name?: unknown } }): string | undefined {
 }
 
 function externalRefsOf(annotations: unknown): string[] {
-  const value = isObject(annotations) ? annotations[EXTERNAL_REFS_ANNOTATION] : undefined;
-  return typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  return isObject(annotations) ? externalRefs(annotations) : [];
 }
 
 /**

@@ -296,9 +296,31 @@ const probePort = rule('probe-port',
     .filter(({ port }) => typeof port === 'string' && !asList(c.container.ports).some((p) => p?.name === port))
     .map(({ field, port }) => containerFinding('probe-port', c, field, `probes port ${quote(port)}, which is not the name of one of its ports`))));
 
+const envVarReference = rule('env-var-reference',
+  'a $(NAME) in an env value names an env var defined earlier in the same container: Kubernetes expands only those and leaves any other $(NAME) as it is',
+  (set) => set.containers.flatMap((c) => {
+    // Variables from envFrom come first; their names are known only when the source is known.
+    const envFrom = asList(c.container.envFrom);
+    const defined = new Set<string>();
+    for (const from of envFrom) {
+      const ref = from?.configMapRef ?? from?.secretRef;
+      const kind = from?.configMapRef ? 'ConfigMap' : 'Secret';
+      const source = isObject(ref) ? set.find(kind, namespaceOf(c.pod.manifest.object), ref.name) : undefined;
+      if (!source) return []; // unknown names: nothing can be said
+      for (const key of Object.keys({ ...source.object.data, ...source.object.stringData })) defined.add(`${from.prefix ?? ''}${key}`);
+    }
+    return asList(c.container.env).flatMap((env, i): Finding[] => {
+      const value = isObject(env) && typeof env.value === 'string' ? env.value : '';
+      const undefinedNames = [...value.matchAll(/(?<!\$)\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g)].map((m) => m[1]).filter((name) => !defined.has(name));
+      if (isObject(env) && typeof env.name === 'string') defined.add(env.name);
+      return undefinedNames.length === 0 ? [] : [containerFinding('env-var-reference', c, `env[${i}].value`,
+        `(env ${quote(env.name)}) refers to ${undefinedNames.map((n) => `$(${n})`).join(', ')}, not defined by an earlier env entry: the text stays unexpanded (define it above, or write $$(NAME) for a literal)`)];
+    });
+  }));
+
 /** The rules that decide whether the objects fit together. */
 export const WIRING_RULES: readonly Rule[] = [
   serviceSelector, serviceTargetPort, ingressBackend, existsRule('configmap-exists', 'ConfigMap'), existsRule('secret-exists', 'Secret'),
   keyExists, pvcExists, serviceAccountExists, volumeDeclared, statefulSetService, nodePortRange, nodePortUnique, uniqueObject,
-  networkPolicySelector, pdbSelector, hpaTarget, probePort,
+  networkPolicySelector, pdbSelector, hpaTarget, probePort, envVarReference,
 ];
