@@ -9,6 +9,10 @@
 //   the namespaces of the cluster's own components (CLUSTER_NAMESPACES);
 // - names created earlier in the same document (`kubectl create secret generic db-credentials`,
 //   `kubectl expose ... --name=web-exposed`, `kubectl run`): they count as existing from there on.
+//
+// What the document did earlier also counts: a `kubectl port-forward` opens its local port,
+// `minikube tunnel` opens the ingress controller's ports 80 and 443 on 127.0.0.1, and
+// `kubectl scale statefulset` makes pods and claims with higher ordinals.
 import { K8sObject, containerPorts, containersOf, podTemplate } from './manifests';
 import { codeBlocks, inlineCodes } from './markdown';
 import { Command, Word, programWords, splitCommands } from './shell-words';
@@ -212,8 +216,12 @@ class World {
         if (s.spec?.type === 'LoadBalancer') ports.add(p.port);
       }
     }
-    if (this.objects.some((o) => o.kind === 'Ingress')) { ports.add(80); ports.add(443); }
+    if (this.hasIngress()) { ports.add(80); ports.add(443); }
     return ports;
+  }
+
+  hasIngress(): boolean {
+    return this.objects.some((o) => o.kind === 'Ingress');
   }
 }
 
@@ -224,14 +232,23 @@ interface DocState {
   readonly localPorts: Set<number>;
   /** `namespace|key=value` labels set by `kubectl label` earlier in the document. */
   readonly labels: Set<string>;
+  /** Whether the document ran `minikube tunnel` (ingress-nginx then answers on 127.0.0.1:80 and :443). */
+  tunnel: boolean;
+  /** `namespace/name` of a StatefulSet → the most replicas `kubectl scale` gave it in the document. */
+  readonly scaledTo: Map<string, number>;
 }
 
 const createdKey = (kind: string, ns: string | undefined, name: string) => `${kind}/${ns ?? ''}/${name}`;
+/** What `kubectl exec`, logs or port-forward name: an object of dist/ when it is one. */
+interface ExecTarget { readonly kind: string; readonly name: string; readonly object?: K8sObject }
+const scaledKey = (sts: K8sObject) => `${sts.metadata.namespace ?? ''}/${sts.metadata.name}`;
 
 /** Checks the commands of one document, in order. */
 class DocChecker {
   readonly problems: DocProblem[] = [];
-  private readonly state: DocState = { created: new Set(), namespace: undefined, localPorts: new Set(), labels: new Set() };
+  private readonly state: DocState = {
+    created: new Set(), namespace: undefined, localPorts: new Set(), labels: new Set(), tunnel: false, scaledTo: new Map(),
+  };
 
   constructor(private readonly w: World, private readonly file: string) {}
 
@@ -276,8 +293,9 @@ class DocChecker {
     const ns = nsWord ? (nsWord.dynamic ? null : nsWord.text) : (allNamespaces ? undefined : (this.state.namespace ?? 'default'));
     const ctx = { command, args, ns };
 
-    for (const f of [...(args.flags.get('-f') ?? []), ...(args.flags.get('--filename') ?? []), ...(args.flags.get('-k') ?? []), ...(args.flags.get('--kustomize') ?? [])]) {
-      this.checkFile(command, f);
+    // A flag this verb takes without a value (`kubectl logs -f`: follow) names no file.
+    for (const flag of ['-f', '--filename', '-k', '--kustomize'].filter((f) => !boolFlags.has(f))) {
+      for (const f of args.flags.get(flag) ?? []) this.checkFile(command, f);
     }
     const selector = flagValue(args, '-l', '--selector');
     // `run`, `create` and `expose` take `-l` as labels to set, not as a selector.
@@ -285,12 +303,20 @@ class DocChecker {
 
     const p = args.positionals;
     switch (verb) {
-      case 'get': case 'describe': case 'delete': case 'edit': case 'patch': case 'wait': case 'scale': case 'annotate': case 'label':
-        this.resources(ctx, p, verb === 'label' || verb === 'annotate');
+      case 'get': case 'describe': case 'delete': case 'edit': case 'patch': case 'wait': case 'scale': case 'annotate': case 'label': {
+        const targets = this.resources(ctx, p, verb === 'label' || verb === 'annotate');
         if (verb === 'label' && typeof ns === 'string') {
           for (const w of p.slice(1).filter((x) => !x.dynamic && /^[^=]+=[^=]*$/.test(x.text))) this.state.labels.add(`${ns}|${w.text}`);
         }
+        const replicas = flagValue(args, '--replicas');
+        if (verb === 'scale' && replicas && /^\d+$/.test(replicas.text)) {
+          for (const t of targets.filter((x) => x.kind === 'StatefulSet' && x.object)) {
+            const key = scaledKey(t.object!);
+            this.state.scaledTo.set(key, Math.max(this.state.scaledTo.get(key) ?? 0, Number(replicas.text)));
+          }
+        }
         break;
+      }
       case 'rollout':
         if (!['status', 'history', 'undo', 'restart', 'pause', 'resume'].includes(p[0]?.text ?? '')) {
           this.problem(command, `unknown kubectl rollout subcommand "${p[0]?.text ?? ''}"`);
@@ -425,12 +451,16 @@ class DocChecker {
     }
   }
 
-  /** The ordinal of `<prefix><statefulset>-<n>` when n is below the StatefulSet's replicas. */
+  /**
+   * The ordinal of `<prefix><statefulset>-<n>` when n is below the StatefulSet's replicas, or
+   * below the most replicas a `kubectl scale` earlier in the document gave it (a claim outlives
+   * a scale-down, and a pod's name is worth showing as it goes).
+   */
   private ordinalOf(sts: K8sObject, name: string, prefix: string): number | undefined {
     const m = new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}${sts.metadata.name}-(\\d+)$`).exec(name);
     if (!m) return undefined;
     const n = Number(m[1]);
-    return n < (sts.spec?.replicas ?? 1) ? n : undefined;
+    return n < Math.max(sts.spec?.replicas ?? 1, this.state.scaledTo.get(scaledKey(sts)) ?? 0) ? n : undefined;
   }
 
   private checkNamespace(command: Command, name: string): void {
@@ -495,7 +525,17 @@ class DocChecker {
         for (const t of targets) this.checkForwardPort(command, t, remote);
       }
     }
-    if (verb === 'exec' && rest && ctx.ns !== null) this.inCluster(command, rest, ctx.ns ?? undefined);
+    if (verb === 'exec' && rest && ctx.ns !== null) this.inCluster(command, rest, ctx.ns ?? undefined, targets);
+  }
+
+  /** `localhost:PORT` inside a pod: some container of the pod must listen on that port. */
+  private checkPodLocalPort(command: Command, pods: readonly ExecTarget[], port: number): void {
+    const known = pods.filter((t) => t.object && podTemplate(t.object));
+    if (known.length === 0) return;
+    if (known.some((t) => containerPorts(podTemplate(t.object)!.spec).some((p) => p.containerPort === port))) return;
+    const t = known[0];
+    const ports = containerPorts(podTemplate(t.object)!.spec).map((p) => p.containerPort);
+    this.problem(command, `localhost:${port} inside a pod of ${t.kind} "${t.name}": no container of the pod listens on ${port} (container ports: ${ports.join(', ') || 'none'})`);
   }
 
   private hasContainer(object: K8sObject | undefined, name: string): boolean {
@@ -536,14 +576,15 @@ class DocChecker {
 
   // --- commands run inside a pod: wget, curl, nslookup ----------------------------------------
 
-  private inCluster(command: Command, words: Word[], ns: string | undefined): void {
+  /** A command run by `kubectl exec` in a pod of `pods` (the workloads the exec names, when known). */
+  private inCluster(command: Command, words: Word[], ns: string | undefined, pods: readonly ExecTarget[]): void {
     const program = words[0]?.text;
     if (!program || words[0].dynamic) return;
     if ((program === 'sh' || program === 'bash' || program === 'ash') && words[1]?.text === '-c' && words[2] && !words[2].dynamic) {
-      for (const inner of splitCommands(words[2].text, command.line)) this.inCluster({ ...inner, line: command.line, source: command.source }, inner.words, ns);
+      for (const inner of splitCommands(words[2].text, command.line)) this.inCluster({ ...inner, line: command.line, source: command.source }, inner.words, ns, pods);
       return;
     }
-    if (program === 'wget' || program === 'curl') this.httpClient(command, words.slice(1), ns);
+    if (program === 'wget' || program === 'curl') this.httpClient(command, words.slice(1), ns, pods);
     if (program === 'nslookup' || program === 'host' || program === 'dig') {
       const name = words.slice(1).find((w) => !w.text.startsWith('-') && !w.text.startsWith('@'));
       if (name && !name.dynamic) this.resolveClusterName(command, name.text, ns, undefined);
@@ -552,11 +593,13 @@ class DocChecker {
 
   /**
    * Checks the URLs given to curl or wget. Inside a pod (`ns` set), a host that is a Service name
-   * must be a Service of dist/ with that port. On your machine, `localhost:PORT` must be a port
-   * forwarded earlier in the document, and a placeholder host (`$(minikube ip)`, `<EXTERNAL-IP>`)
-   * with a port must use a NodePort or LoadBalancer port of dist/.
+   * must be a Service of dist/ with that port, and `localhost` is the pod itself: the port must be
+   * a container port of one of its containers (they share the pod's network). On your machine,
+   * `localhost:PORT` must be a port forwarded earlier in the document (or 80 and 443 after
+   * `minikube tunnel`, when dist/ has an Ingress), and a placeholder host (`$(minikube ip)`,
+   * `<EXTERNAL-IP>`) with a port must use a NodePort or LoadBalancer port of dist/.
    */
-  private httpClient(command: Command, words: Word[], ns: string | undefined): void {
+  private httpClient(command: Command, words: Word[], ns: string | undefined, pods: readonly ExecTarget[] = []): void {
     for (const w of words) {
       const m = /^(?:(https?):\/\/)?([^/:?#\s]+|<[^>]+>|\$\([^)]*\)|\$\{?[A-Za-z_]+\}?)(?::(\d+))?([/?#].*)?$/.exec(w.text);
       if (!m || w.text.startsWith('-')) continue;
@@ -564,13 +607,22 @@ class DocChecker {
       if (!scheme && !portText) continue;
       const port = portText ? Number(portText) : (scheme === 'https' ? 443 : 80);
       const dynamicHost = /[$<]/.test(host);
+      const local = host === 'localhost' || host === '127.0.0.1';
+      if (ns !== undefined && local) {
+        this.checkPodLocalPort(command, pods, port);
+        continue;
+      }
       if (ns !== undefined && !dynamicHost) {
         this.resolveClusterName(command, host, ns, port);
         continue;
       }
       if (ns !== undefined) continue;
-      if (host === 'localhost' || host === '127.0.0.1') {
-        if (!this.state.localPorts.has(port)) this.problem(command, `nothing forwards local port ${port}: no kubectl port-forward to it earlier in this document`);
+      if (local) {
+        const tunnelled = this.state.tunnel && (port === 80 || port === 443) && this.w.hasIngress();
+        if (!this.state.localPorts.has(port) && !tunnelled) {
+          this.problem(command, `nothing forwards local port ${port}: no kubectl port-forward to it earlier in this document`
+            + (port === 80 || port === 443 ? ' (nor minikube tunnel, for an Ingress)' : ''));
+        }
       } else if (dynamicHost && portText && !this.w.nodePorts().has(port)) {
         this.problem(command, `port ${port} is not a NodePort, LoadBalancer or Ingress port of dist/`);
       }
@@ -619,6 +671,7 @@ class DocChecker {
     const args = parseArgs(words, MINIKUBE_VALUE_FLAGS);
     const nsWord = flagValue(args, '-n', '--namespace');
     if (nsWord && !nsWord.dynamic) this.checkNamespace(command, nsWord.text);
+    if (args.positionals[0]?.text === 'tunnel') this.state.tunnel = true;
     if (args.positionals[0]?.text !== 'service') return;
     const name = args.positionals[1];
     if (!name || name.dynamic || name.text === 'list' || (nsWord?.dynamic ?? false)) return;

@@ -111,9 +111,73 @@ describe('what counts as existing without being in dist/', () => {
     expect(problems('curl -s http://localhost:8080/')).toEqual(['nothing forwards local port 8080: no kubectl port-forward to it earlier in this document']);
   });
 
+  test('localhost after minikube tunnel: ports 80 and 443 of the ingress controller, from then on', () => {
+    expect(problems('curl -H "Host: shop.local" http://127.0.0.1/')).toEqual([
+      'nothing forwards local port 80: no kubectl port-forward to it earlier in this document (nor minikube tunnel, for an Ingress)',
+    ]);
+    expect(problems(
+      'minikube tunnel',
+      'curl -H "Host: shop.local" http://127.0.0.1/',
+      'curl -k --resolve shop.local:443:127.0.0.1 https://shop.local/',
+      'curl -k -H "Host: shop.local" https://localhost/',
+    )).toEqual([]);
+    // The tunnel opens 80 and 443, nothing else...
+    expect(problems('minikube tunnel', 'curl http://127.0.0.1:8080/')).toEqual([
+      'nothing forwards local port 8080: no kubectl port-forward to it earlier in this document',
+    ]);
+    // ...and only serves an Ingress when there is one.
+    const noIngress: DocsWorld = { ...world, objects: shopObjects().filter((o) => o.kind !== 'Ingress') };
+    const text = ['```sh', 'minikube tunnel', 'curl http://127.0.0.1/', '```'].join('\n');
+    expect(checkDocs([{ file: 'guide.md', text }], noIngress).map((p) => p.message)).toEqual([
+      'nothing forwards local port 80: no kubectl port-forward to it earlier in this document (nor minikube tunnel, for an Ingress)',
+    ]);
+  });
+
+  test('StatefulSet pods and claims beyond the replicas, once the document scaled the StatefulSet up', () => {
+    expect(problems(
+      'kubectl -n shop-demo scale statefulset db --replicas=4',
+      'kubectl -n shop-demo exec db-3 -- pg_isready',
+      'kubectl -n shop-demo get pvc data-db-3',
+      'kubectl -n shop-demo scale sts/db --replicas 1',
+      'kubectl -n shop-demo describe pvc data-db-3',
+    )).toEqual([]);
+    expect(problems('kubectl -n shop-demo exec db-3 -- pg_isready', 'kubectl -n shop-demo scale statefulset db --replicas=3', 'kubectl -n shop-demo exec db-3 -- pg_isready')).toEqual([
+      'no Pod "db-3" in namespace shop-demo of dist/', 'no Pod "db-3" in namespace shop-demo of dist/',
+    ]);
+    // Scaling a Deployment, or another namespace's StatefulSet, makes no StatefulSet pods.
+    expect(problems('kubectl -n shop-demo scale deployment web --replicas=5', 'kubectl -n shop-demo get pod web-4')).toEqual([
+      'no Pod "web-4" in namespace shop-demo of dist/',
+    ]);
+  });
+
   test('an ExternalName Service resolves to its target, with the target ports', () => {
     expect(problems('kubectl -n shop-demo exec deploy/web -- sh -c "wget -qO- http://db-alias:5432"')).toEqual([]);
     expect(problems('kubectl -n shop-demo exec deploy/web -- sh -c "wget -qO- http://db-alias:80"')).toEqual(['Service "db" in namespace shop-demo has no port 80']);
+  });
+
+  test('localhost inside kubectl exec is the pod itself: a port some container of the pod listens on', () => {
+    expect(problems(
+      // from the log-shipper sidecar to the web container of the same pod
+      'kubectl -n shop-demo exec deploy/web -c log-shipper -- wget -qO- http://localhost:8080/healthz',
+      'kubectl -n shop-demo exec db-0 -- sh -c "wget -qO- 127.0.0.1:5432"',
+      'kubectl -n shop-demo run probe --image=busybox:1.36.1 -- sleep 60',
+      'kubectl -n shop-demo exec probe -- wget -qO- localhost:1234',
+    )).toEqual([]);
+    expect(problems('kubectl -n shop-demo exec deploy/web -- wget -qO- http://localhost:9090/')).toEqual([
+      'localhost:9090 inside a pod of Deployment "web": no container of the pod listens on 9090 (container ports: 8080)',
+    ]);
+    // The port of another workload is not on this pod's localhost.
+    expect(problems('kubectl -n shop-demo exec ds/node-agent -- wget -qO- localhost:8080')).toEqual([
+      'localhost:8080 inside a pod of DaemonSet "node-agent": no container of the pod listens on 8080 (container ports: none)',
+    ]);
+  });
+
+  test('kubectl logs -f follows: it names no file', () => {
+    expect(problems('kubectl -n shop-demo logs -f deploy/web -c log-shipper', 'kubectl -n shop-demo logs -f --tail 5 db-0')).toEqual([]);
+    expect(problems('kubectl -n shop-demo logs -f deploy/web -c shipper', 'kubectl -n shop-demo get -f dist/minikube/nothing.yaml')).toEqual([
+      'Deployment "web" has no container "shipper" (it has: migrate, log-shipper, web)',
+      'no file "dist/minikube/nothing.yaml" in dist/ (run npm run synth?)',
+    ]);
   });
 
   test("names outside the cluster, or in the cluster's own namespaces, are left alone", () => {
