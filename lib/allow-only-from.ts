@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { IntOrString, KubeNetworkPolicy } from '../imports/k8s';
+import { k8s } from 'cdk8s-plus-28';
 import { checkDnsLabel, checkIntegerInRange, checkUnique } from './checks';
 
 export interface AllowOnlyFromProps {
@@ -28,7 +28,7 @@ export interface AllowOnlyFromProps {
  * the policy is accepted and has no effect.
  */
 export class AllowOnlyFrom extends Construct {
-  public readonly policy: KubeNetworkPolicy;
+  public readonly policy: k8s.KubeNetworkPolicy;
 
   constructor(scope: Construct, id: string, props: AllowOnlyFromProps) {
     super(scope, id);
@@ -48,14 +48,14 @@ export class AllowOnlyFrom extends Construct {
     props.ports.forEach((port, i) => checkIntegerInRange(`ports[${i}]`, port, 1, 65535));
     checkUnique('ports', props.ports);
 
-    this.policy = new KubeNetworkPolicy(this, 'Resource', {
+    this.policy = new k8s.KubeNetworkPolicy(this, 'Resource', {
       metadata: { name: props.name, labels: props.labels },
       spec: {
         podSelector: { matchLabels: props.pods },
         policyTypes: ['Ingress'],
         ingress: [{
           from: props.from.map((labels) => ({ podSelector: { matchLabels: labels } })),
-          ports: props.ports.map((port) => ({ protocol: 'TCP', port: IntOrString.fromNumber(port) })),
+          ports: props.ports.map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) })),
         }],
       },
     });

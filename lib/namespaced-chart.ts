@@ -1,6 +1,6 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { KubeNamespace } from '../imports/k8s';
+import { k8s } from 'cdk8s-plus-28';
 import { checkDnsLabel } from './checks';
 import { MANAGED_BY } from './labels';
 
@@ -33,7 +33,7 @@ export interface NamespacedChartProps {
  */
 export class NamespacedChart extends Chart {
   /** The namespace object, first in the output so `kubectl apply` creates it before the rest. */
-  public readonly namespaceObject: KubeNamespace;
+  public readonly namespaceObject: k8s.KubeNamespace;
 
   constructor(scope: Construct, id: string, props: NamespacedChartProps) {
     checkDnsLabel('namespace', props.namespace);
@@ -46,7 +46,7 @@ export class NamespacedChart extends Chart {
       },
     });
     const level = props.podSecurity ?? 'restricted';
-    this.namespaceObject = new KubeNamespace(this, 'Namespace', {
+    this.namespaceObject = new k8s.KubeNamespace(this, 'Namespace', {
       metadata: {
         name: props.namespace,
         labels: {

@@ -1,7 +1,7 @@
 import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { IntOrString, KubePodDisruptionBudget, Quantity } from '../imports/k8s';
 import { checkDnsLabel, checkIntegerInRange, imageTag } from './checks';
 import { addExternalRef } from './external-refs';
 import { appLabels, labelWorkload, selectPods, selectorLabels } from './labels';
@@ -131,7 +131,7 @@ export class Postgres extends Construct {
   public readonly service: kplus.Service;
   public readonly statefulSet: kplus.StatefulSet;
   public readonly container: kplus.Container;
-  public readonly disruptionBudget: KubePodDisruptionBudget;
+  public readonly disruptionBudget: k8s.KubePodDisruptionBudget;
 
   constructor(scope: Construct, id: string, props: PostgresProps) {
     super(scope, id);
@@ -220,7 +220,7 @@ export class Postgres extends Construct {
         spec: {
           accessModes: ['ReadWriteOnce'],
           ...(props.storageClassName !== undefined ? { storageClassName: props.storageClassName } : {}),
-          resources: { requests: { storage: Quantity.fromString(`${storageGiB}Gi`) } },
+          resources: { requests: { storage: k8s.Quantity.fromString(`${storageGiB}Gi`) } },
         },
       }]),
       // The default, spelled out: claims stay when the StatefulSet is deleted or scaled down, and a
@@ -230,9 +230,9 @@ export class Postgres extends Construct {
     );
 
     // Voluntary disruptions (`kubectl drain`, node upgrades) evict at most one pod at a time.
-    this.disruptionBudget = new KubePodDisruptionBudget(this, 'DisruptionBudget', {
+    this.disruptionBudget = new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
       metadata: { name: this.name, labels: this.labels },
-      spec: { maxUnavailable: IntOrString.fromNumber(1), selector: { matchLabels: this.selector } },
+      spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: this.selector } },
     });
   }
 
