@@ -50,41 +50,43 @@ function run(args: string[], env: NodeJS.ProcessEnv, command = process.execPath,
 
 const lines = (text: string) => text.split('\n').filter(Boolean);
 
+// Each test starts its own processes with its own files: they run side by side.
+
 describe('npm run deploy / destroy / smoke, run as a user runs them', () => {
   const withKubectl = binDir(true);
   const withoutKubectl = binDir(false);
 
-  test('an unknown example: exit 1 and one line that lists the known ones', async () => {
+  test.concurrent('an unknown example: exit 1 and one line that lists the known ones', async () => {
     const r = await run(['deploy', 'nope'], { PATH: withKubectl });
     expect([r.code, r.stdout, lines(r.stderr)]).toEqual([1, '', [`deploy: unknown example "nope": known examples are ${KNOWN}`]]);
   });
 
-  test('kubectl not on PATH', async () => {
+  test.concurrent('kubectl not on PATH', async () => {
     const r = await run(['deploy', 'services'], { PATH: withoutKubectl, KUBECONFIG: kubeconfig(MINIKUBE_CONFIG) });
     expect([r.code, lines(r.stderr)]).toEqual([1, ['deploy: kubectl not found on PATH: install it (https://kubernetes.io/docs/tasks/tools/) and try again']]);
   });
 
-  test('KUBECONFIG is an empty file: no current context', async () => {
+  test.concurrent('KUBECONFIG is an empty file: no current context', async () => {
     const r = await run(['deploy', 'services'], { PATH: withKubectl, KUBECONFIG: kubeconfig('') });
     expect([r.code, lines(r.stderr)]).toEqual([1, [
       'deploy: no current kube context: start a cluster (minikube start) or choose one (kubectl config get-contexts, then kubectl config use-context NAME)',
     ]]);
   });
 
-  test('the cluster does not answer', async () => {
+  test.concurrent('the cluster does not answer', async () => {
     const r = await run(['deploy', 'services'], { PATH: withKubectl, KUBECONFIG: kubeconfig(MINIKUBE_CONFIG), FAKE_KUBECTL_SCENARIO: 'unreachable' });
     expect([r.code, r.stdout, lines(r.stderr)]).toEqual([1, '', [
       'deploy: cannot reach the cluster of context "minikube": The connection to the server 192.168.49.2:8443 was refused - did you specify the right host or port? (is it running? minikube status)',
     ]]);
   });
 
-  test('smoke with no cluster says it found none and checked nothing', async () => {
+  test.concurrent('smoke with no cluster says it found none and checked nothing', async () => {
     const r = await run(['smoke', 'services'], { PATH: withKubectl, KUBECONFIG: kubeconfig(MINIKUBE_CONFIG), FAKE_KUBECTL_SCENARIO: 'unreachable' });
     expect(r.code).toBe(1);
     expect(lines(r.stderr)).toEqual([expect.stringMatching(/^smoke: found no cluster to test, nothing was checked: cannot reach the cluster of context "minikube": /)]);
   });
 
-  test('a deploy on a healthy cluster: the exact kubectl invocations, exit 0', async () => {
+  test.concurrent('a deploy on a healthy cluster: the exact kubectl invocations, exit 0', async () => {
     const log = path.join(tmp, 'deploy.log');
     const r = await run(['deploy', 'deployment'], { PATH: withKubectl, KUBECONFIG: kubeconfig(MINIKUBE_CONFIG), FAKE_KUBECTL_LOG: log });
     expect([r.code, r.stderr]).toEqual([0, '']);
@@ -102,12 +104,12 @@ describe('npm run deploy / destroy / smoke, run as a user runs them', () => {
     ]);
   });
 
-  test('destroy on a healthy cluster', async () => {
+  test.concurrent('destroy on a healthy cluster', async () => {
     const r = await run(['destroy', 'services'], { PATH: withKubectl, KUBECONFIG: kubeconfig(MINIKUBE_CONFIG) });
     expect([r.code, r.stderr, lines(r.stdout).pop()]).toEqual([0, '', 'destroy: services is gone']);
   });
 
-  test('smoke through a real port-forward process, to a local HTTP server standing in for the pods', async () => {
+  test.concurrent('smoke through a real port-forward process, to a local HTTP server standing in for the pods', async () => {
     const server = http.createServer((_req, res) => res.end('Hostname: web-1'));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
@@ -127,7 +129,7 @@ describe('npm run deploy / destroy / smoke, run as a user runs them', () => {
     }
   });
 
-  test('through npm run, as the README says (--silent drops npm\'s own header)', async () => {
+  test.concurrent('through npm run, as the README says (--silent drops npm\'s own header)', async () => {
     const r = await run(['run', '--silent', 'deploy', '--', 'nope'], { PATH: process.env.PATH }, 'npm', []);
     expect([r.code, lines(r.stderr)]).toEqual([1, [`deploy: unknown example "nope": known examples are ${KNOWN}`]]);
   });
