@@ -3,16 +3,17 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
+import { EXTERNAL_REFS_ANNOTATION, externalRefs as externalRefsOf } from '../lib/external-refs';
+import { TEMPLATE_PATHS } from './validate/pod-specs';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type K8sObject = any;
 
 /**
  * The annotation that lists objects an example refers to but does not contain, because they are
- * created out of band (`kubectl create secret ...` in the guide): a comma-separated list of
- * `Kind/name`, e.g. `Secret/db-credentials,ConfigMap/site`.
+ * created out of band (`kubectl create secret ...` in the guide): see lib/external-refs.ts.
  */
-export const EXTERNAL_REFS_ANNOTATION = 'k8s-by-example/external-refs';
+export { EXTERNAL_REFS_ANNOTATION };
 
 /** The label every object of an example carries, with the example's namespace as value. */
 export const PART_OF_LABEL = 'app.kubernetes.io/part-of';
@@ -52,33 +53,21 @@ export const kindName = (kind: string, name: string): string => `${kind}/${name}
 export function externalRefs(objects: readonly K8sObject[]): Map<string, Set<string>> {
   const refs = new Map<string, Set<string>>();
   for (const object of objects) {
-    const value = object?.metadata?.annotations?.[EXTERNAL_REFS_ANNOTATION];
-    if (typeof value !== 'string') continue;
+    const entries = externalRefsOf(object?.metadata?.annotations);
+    if (entries.length === 0) continue;
     const ns = object.metadata?.namespace ?? '';
     const set = refs.get(ns) ?? new Set<string>();
-    for (const entry of value.split(',').map((s: string) => s.trim()).filter(Boolean)) set.add(entry);
+    for (const entry of entries) set.add(entry);
     refs.set(ns, set);
   }
   return refs;
 }
 
-/** Where a workload keeps its pod template. */
-const TEMPLATE_PATHS: Record<string, string[]> = {
-  Deployment: ['spec', 'template'],
-  ReplicaSet: ['spec', 'template'],
-  StatefulSet: ['spec', 'template'],
-  DaemonSet: ['spec', 'template'],
-  ReplicationController: ['spec', 'template'],
-  Job: ['spec', 'template'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
-};
-
-/** The kinds that run pods. */
-export const WORKLOAD_KINDS = ['Pod', ...Object.keys(TEMPLATE_PATHS)];
+/** The kinds that run pods (Pod first). */
+export const WORKLOAD_KINDS = Object.keys(TEMPLATE_PATHS);
 
 /** The pod template of a workload (a Pod is its own template), or undefined for other kinds. */
 export function podTemplate(object: K8sObject): { labels: Record<string, string>; spec: K8sObject } | undefined {
-  if (object?.kind === 'Pod') return object.spec ? { labels: object.metadata?.labels ?? {}, spec: object.spec } : undefined;
   const segments = TEMPLATE_PATHS[object?.kind];
   if (!segments) return undefined;
   const template = segments.reduce((node: K8sObject, key) => node?.[key], object);

@@ -102,6 +102,29 @@ export function splitCommands(snippet: string, firstLine = 1): Command[] {
     const before = text.slice(0, bodyStart).split('\n').length - 1;
     nested.push(...splitCommands(text.slice(bodyStart, bodyEnd), firstLine + before));
   };
+  /**
+   * At `$(` or a backquote: splits the commands inside, adds the whole substitution to the word
+   * and returns the index of its last character; -1 when no substitution starts at `at`.
+   */
+  const commandSubstitution = (at: number): number => {
+    let bodyStart: number;
+    let bodyEnd: number;
+    let last: number;
+    if (text[at] === '$' && text[at + 1] === '(') {
+      last = closingParen(text, at + 2) - 1;
+      [bodyStart, bodyEnd] = [at + 2, last];
+    } else if (text[at] === '`') {
+      const end = text.indexOf('`', at + 1);
+      last = end < 0 ? text.length : end;
+      [bodyStart, bodyEnd] = [at + 1, last];
+    } else {
+      return -1;
+    }
+    substitution(bodyStart, bodyEnd);
+    word += text.slice(at, last + 1);
+    dynamic = true;
+    return last;
+  };
 
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
@@ -156,45 +179,15 @@ export function splitCommands(snippet: string, firstLine = 1): Command[] {
         const d = text[i];
         if (d === '\n') line++;
         if (d === '\\' && i + 1 < text.length) { word += text[++i]; continue; }
-        if (d === '$' && text[i + 1] === '(') {
-          const end = closingParen(text, i + 2);
-          substitution(i + 2, end - 1);
-          word += text.slice(i, end);
-          dynamic = true;
-          i = end - 1;
-          continue;
-        }
-        if (d === '`') {
-          const end = text.indexOf('`', i + 1);
-          const stop = end < 0 ? text.length : end;
-          substitution(i + 1, stop);
-          word += text.slice(i, stop + 1);
-          dynamic = true;
-          i = stop;
-          continue;
-        }
+        const last = commandSubstitution(i);
+        if (last >= 0) { i = last; continue; }
         if (d === '$' && /[A-Za-z_{?@#0-9]/.test(text[i + 1] ?? '')) dynamic = true;
         word += d;
       }
       continue;
     }
-    if (c === '$' && next === '(') {
-      const end = closingParen(text, i + 2);
-      substitution(i + 2, end - 1);
-      word += text.slice(i, end);
-      dynamic = true;
-      i = end - 1;
-      continue;
-    }
-    if (c === '`') {
-      const end = text.indexOf('`', i + 1);
-      const stop = end < 0 ? text.length : end;
-      substitution(i + 1, stop);
-      word += text.slice(i, stop + 1);
-      dynamic = true;
-      i = stop;
-      continue;
-    }
+    const last = commandSubstitution(i);
+    if (last >= 0) { i = last; continue; }
     if (c === '$' && /[A-Za-z_{?@#0-9]/.test(next ?? '')) dynamic = true;
     word += c;
   }
