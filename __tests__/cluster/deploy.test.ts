@@ -3,11 +3,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
 import { loadTarget, parseTarget } from '../../tools/cluster/common';
-import { PRUNE_ALLOWLIST, ROLLOUT_TIMEOUT_SECONDS, deployPlan, destroyPlan, gvk, runDeploy, runDestroy } from '../../tools/cluster/deploy';
+import { PRUNE_ALLOWLIST, ROLLOUT_TIMEOUT_SECONDS, deployPlan, destroyPlan, gvk, outOfBandSecrets, runDeploy, runDestroy } from '../../tools/cluster/deploy';
 import { KUBECTL_MISSING, UserError } from '../../tools/cluster/kubectl';
 import { K8sObject, PART_OF_LABEL, loadDist } from '../../tools/manifests';
 import { shopObjects } from '../fixtures/kinds';
-import { HEALTHY, ROOT, deps, fakeKubectl, startsWith } from './fake';
+import { HEALTHY, ROOT, Rule, deps, fakeKubectl, startsWith } from './fake';
 import { EXAMPLES } from '../../examples';
 
 const KNOWN = EXAMPLES.map((e) => e.name).join(', ');
@@ -87,7 +87,43 @@ describe('the planned kubectl invocations', () => {
     const kubectl = fakeKubectl(HEALTHY);
     expect(await runDeploy(['shop'], shopDeps(kubectl))).toBe(0);
     expect(kubectl.calls.filter((c) => c[0] === 'rollout').map((c) => c[4])).toEqual(['deployment/web', 'statefulset/db', 'daemonset/node-agent']);
-    expect(kubectl.calls.filter((c) => c[0] === 'get').map((c) => c[1])).toEqual(['ingressclasses', 'storageclasses']);
+    expect(kubectl.calls.filter((c) => c[0] === 'get').map((c) => c[1])).toEqual(['ingressclasses', 'storageclasses', 'secret']);
+  });
+
+  test('the Secrets that pods read and that are created out of band are looked up after the apply', async () => {
+    const kubectl = fakeKubectl(HEALTHY);
+    expect(await runDeploy(['shop'], shopDeps(kubectl))).toBe(0);
+    const at = (prefix: string) => kubectl.calls.findIndex((c) => c.join(' ').startsWith(prefix));
+    expect(kubectl.calls[at('get secret')]).toEqual(['get', 'secret', 'db-credentials', '-n', 'shop-demo', '--output=name']);
+    expect(at('apply')).toBeLessThan(at('get secret'));
+    expect(at('get secret')).toBeLessThan(at('rollout'));
+  });
+
+  test('a missing out-of-band Secret stops the deploy before the rollouts, with what to do', async () => {
+    const missing: Rule[] = [[startsWith('get', 'secret'), { code: 1, stderr: 'Error from server (NotFound): secrets "db-credentials" not found' }]];
+    const kubectl = fakeKubectl(missing, HEALTHY);
+    await expect(runDeploy(['shop'], shopDeps(kubectl))).rejects.toThrow(new UserError(
+      'the pods of shop read Secret db-credentials, which is created out of band and is not in namespace shop-demo yet: '
+      + 'create it as examples/shop/README.md shows, then run npm run deploy -- shop again'));
+    expect(kubectl.calls.filter((c) => c[0] === 'rollout')).toEqual([]);
+  });
+
+  test('a Secret that cannot be looked up is reported as such', async () => {
+    const forbidden: Rule[] = [[startsWith('get', 'secret'), { code: 1, stderr: 'Error from server (Forbidden): secrets "db-credentials" is forbidden' }]];
+    await expect(runDeploy(['shop'], shopDeps(fakeKubectl(forbidden, HEALTHY)))).rejects.toThrow(
+      /^cannot look up Secret db-credentials in namespace shop-demo: Error from server \(Forbidden\)/);
+  });
+
+  test.each<[string, string, string[]]>([
+    ['app', 'minikube', ['app-demo/app-credentials']],
+    ['statefulset', 'minikube', ['statefulset-demo/postgres-credentials']],
+    ['config', 'minikube', []],
+    ['config', 'cloud', ['config-demo/app-secret']],
+    ['ingress', 'minikube', []],
+  ])('the out-of-band Secrets that the pods of %s (%s) read', (example, profile, expected) => {
+    const d = deps(fakeKubectl());
+    const target = loadTarget(example, d.profiles.find((p) => p.name === profile)!, d);
+    expect(outOfBandSecrets(target.objects).map((s) => `${s.namespace}/${s.name}`)).toEqual(expected);
   });
 
   test('a StatefulSet with updateStrategy OnDelete has no rollout to wait for', () => {

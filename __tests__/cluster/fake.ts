@@ -24,6 +24,7 @@ export const HEALTHY: Rule[] = [
   [startsWith('apply'), { stdout: 'namespace/x configured\n' }],
   [startsWith('rollout', 'status'), (args) => ({ stdout: `${args[4]} successfully rolled out\n` })],
   [startsWith('get', 'namespace'), (args) => ({ stdout: `namespace/${args[2]}\n` })],
+  [startsWith('get', 'secret'), (args) => ({ stdout: `secret/${args[2]}\n` })],
   [startsWith('delete'), { stdout: 'namespace "x" deleted\n' }],
 ];
 

@@ -10,7 +10,7 @@
 // --namespace it prints no deprecation warning; the ApplySet mode (alpha since v1.27) would need
 // server-side bookkeeping that a guide's plain `kubectl apply -f` does not create.
 // Then it waits for every Deployment, StatefulSet and DaemonSet to finish its rollout.
-import { K8sObject, PART_OF_LABEL, podTemplate, usesNativeSidecars } from '../manifests';
+import { K8sObject, PART_OF_LABEL, externalRefs, podRefs, podTemplate, usesNativeSidecars } from '../manifests';
 import { ClusterDeps, ProfileInfo, Target, kubectlError, loadTarget, parseTarget } from './common';
 import { ClusterInfo, Kubectl, UserError, preflight } from './kubectl';
 
@@ -88,6 +88,23 @@ export function clusterNeeds(objects: readonly K8sObject[]): {
   };
 }
 
+/**
+ * The Secrets the example's pods read that its file does not contain, because they are created
+ * out of band (listed in the `k8s-by-example/external-refs` annotation): a pod that reads a
+ * missing Secret never starts, so deploy checks them before it waits for the rollouts.
+ */
+export function outOfBandSecrets(objects: readonly K8sObject[]): Array<{ namespace: string; name: string }> {
+  const external = externalRefs(objects);
+  const found = new Map<string, { namespace: string; name: string }>();
+  for (const object of objects) {
+    const namespace = object.metadata?.namespace ?? '';
+    for (const ref of podRefs(podTemplate(object)?.spec)) {
+      if (ref.kind === 'Secret' && external.get(namespace)?.has(`Secret/${ref.name}`)) found.set(`${namespace}/${ref.name}`, { namespace, name: ref.name });
+    }
+  }
+  return [...found.values()];
+}
+
 interface ClassList { names: string[]; defaults: string[] }
 
 async function listClasses(kubectl: Kubectl, resource: 'ingressclasses' | 'storageclasses', defaultAnnotation: string): Promise<ClassList> {
@@ -157,6 +174,13 @@ export async function runDeploy(argv: readonly string[], deps: ClusterDeps): Pro
   deps.out(`deploy: ${target.file} → context "${cluster.context}" (Kubernetes ${cluster.gitVersion})`);
   const applied = await deps.kubectl(plan.apply, { onLine: deps.out });
   if (applied.code !== 0) throw new UserError(`kubectl apply failed: ${kubectlError(applied)}`);
+  for (const { namespace, name } of outOfBandSecrets(target.objects)) {
+    const result = await deps.kubectl(['get', 'secret', name, '-n', namespace, '--output=name']);
+    if (result.code === 0) continue;
+    if (!/NotFound|not found/.test(result.stderr)) throw new UserError(`cannot look up Secret ${name} in namespace ${namespace}: ${kubectlError(result)}`);
+    throw new UserError(`the pods of ${example} read Secret ${name}, which is created out of band and is not in namespace ${namespace} yet: `
+      + `create it as examples/${example}/README.md shows, then run npm run deploy -- ${example}${profile.name === deps.defaultProfile ? '' : ` ${profile.name}`} again`);
+  }
   for (const rollout of plan.rollouts) {
     const result = await deps.kubectl(rollout, { onLine: deps.out });
     if (result.code !== 0) {
