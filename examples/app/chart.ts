@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AllowOnlyFrom, NamespacedChart, POSTGRES_IMAGE, Postgres, Toolbox, WebApp, addExternalRef, appLabels, imageTag } from '../../lib';
+import { AllowOnlyFrom, NamespacedChart, POSTGRES_IMAGE, Postgres, Toolbox, WebApp, WebIngress, addExternalRef, appLabels, imageTag } from '../../lib';
 import { Profile } from '../profiles';
 
 export interface AppExampleProps {
@@ -97,11 +97,11 @@ export class AppExample extends NamespacedChart {
 
     const service = this.web.expose('Service', { name: 'miniflux', port: 80 });
     this.web.expose('NodePort', { name: 'miniflux-nodeport', type: kplus.ServiceType.NODE_PORT, port: 80, nodePort: APP_NODE_PORT });
-    this.ingress = new kplus.Ingress(this, 'Ingress', {
-      metadata: { name: 'miniflux', labels: this.web.labels },
+    this.ingress = new WebIngress(this, 'Ingress', {
+      name: 'miniflux',
       className: props.profile.ingressClassName,
-    });
-    this.ingress.addHostRule(APP_HOST, '/', kplus.IngressBackend.fromService(service, { port: 80 }), kplus.HttpIngressPathType.PREFIX);
+      routes: [{ host: APP_HOST, service }],
+    }).ingress;
 
     // Only Miniflux may connect to the database port; the toolbox below may not.
     new AllowOnlyFrom(this, 'DatabaseAccess', {
