@@ -254,6 +254,8 @@ function buildProduct(product: Product, env: NodeJS.ProcessEnv, say: (line: stri
     log(`built in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
     fs.copyFileSync(logFile, path.join(work, 'build.log'));
     fs.chmodSync(work, 0o755);
+    // A folder left by an older build lacks something (hasPrograms said so): replace it.
+    if (fs.existsSync(final) && !hasPrograms(final, product)) fs.rmSync(final, { recursive: true, force: true });
     try {
       fs.renameSync(work, final);
     } catch (e) {
