@@ -7,7 +7,7 @@ import * as http from 'http';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { PRUNE_ALLOWLIST } from '../../tools/cluster/deploy';
+import { APPLY_FLAGS, PRUNE_ALLOWLIST } from '../../tools/cluster/deploy';
 import { ROOT } from './fake';
 import { EXAMPLES } from '../../examples';
 
@@ -93,7 +93,7 @@ describe('npm run deploy / destroy / smoke, run as a user runs them', () => {
     expect(lines(fs.readFileSync(log, 'utf8')).map((l) => JSON.parse(l))).toEqual([
       ['config', 'current-context'],
       ['version', '--output=json', '--request-timeout=10s'],
-      ['apply', '-f', 'dist/minikube/deployment.yaml', '--prune', '-l', 'app.kubernetes.io/part-of=deployment-demo', ...PRUNE_ALLOWLIST.map((k) => `--prune-allowlist=${k}`)],
+      ['apply', ...APPLY_FLAGS, '-f', 'dist/minikube/deployment.yaml', '--prune', '-l', 'app.kubernetes.io/part-of=deployment-demo', ...PRUNE_ALLOWLIST.map((k) => `--prune-allowlist=${k}`)],
       ['rollout', 'status', '-n', 'deployment-demo', 'deployment/web', '--timeout=300s'],
     ]);
     expect(lines(r.stdout)).toEqual([

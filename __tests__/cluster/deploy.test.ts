@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
 import { loadTarget, parseTarget } from '../../tools/cluster/common';
-import { PRUNE_ALLOWLIST, ROLLOUT_TIMEOUT_SECONDS, deployPlan, destroyPlan, gvk, outOfBandSecrets, runDeploy, runDestroy } from '../../tools/cluster/deploy';
+import { APPLY_FLAGS, PRUNE_ALLOWLIST, ROLLOUT_TIMEOUT_SECONDS, deployPlan, destroyPlan, gvk, outOfBandSecrets, runDeploy, runDestroy } from '../../tools/cluster/deploy';
 import { KUBECTL_MISSING, UserError } from '../../tools/cluster/kubectl';
 import { K8sObject, PART_OF_LABEL, loadDist } from '../../tools/manifests';
 import { shopObjects } from '../fixtures/kinds';
@@ -60,7 +60,7 @@ describe('arguments', () => {
 describe('the planned kubectl invocations', () => {
   test('services on minikube: apply with prune scoped to the example label, then one rollout per Deployment', () => {
     const plan = deployPlan(loadTarget('services', parseTarget('deploy', ['services'], deps(fakeKubectl())).profile, deps(fakeKubectl())));
-    expect(plan.apply).toEqual(['apply', '-f', 'dist/minikube/services.yaml', '--prune', '-l', 'app.kubernetes.io/part-of=services-demo', ...ALLOWLIST_ARGS]);
+    expect(plan.apply).toEqual(['apply', ...APPLY_FLAGS, '-f', 'dist/minikube/services.yaml', '--prune', '-l', 'app.kubernetes.io/part-of=services-demo', ...ALLOWLIST_ARGS]);
     expect(plan.rollouts).toEqual([
       ['rollout', 'status', '-n', 'services-demo', 'deployment/web', `--timeout=${ROLLOUT_TIMEOUT_SECONDS}s`],
       ['rollout', 'status', '-n', 'services-demo', 'deployment/toolbox', `--timeout=${ROLLOUT_TIMEOUT_SECONDS}s`],
@@ -74,7 +74,7 @@ describe('the planned kubectl invocations', () => {
     expect(kubectl.calls).toEqual([
       ['config', 'current-context'],
       ['version', '--output=json', '--request-timeout=10s'],
-      ['apply', '-f', 'dist/k3s/services.yaml', '--prune', '-l', 'app.kubernetes.io/part-of=services-demo', ...ALLOWLIST_ARGS],
+      ['apply', ...APPLY_FLAGS, '-f', 'dist/k3s/services.yaml', '--prune', '-l', 'app.kubernetes.io/part-of=services-demo', ...ALLOWLIST_ARGS],
       ['rollout', 'status', '-n', 'services-demo', 'deployment/web', '--timeout=300s'],
       ['rollout', 'status', '-n', 'services-demo', 'deployment/toolbox', '--timeout=300s'],
     ]);

@@ -9,6 +9,8 @@
 // this allowlist mode has been in kubectl since v1.5, and with an explicit allowlist and no
 // --namespace it prints no deprecation warning; the ApplySet mode (alpha since v1.27) would need
 // server-side bookkeeping that a guide's plain `kubectl apply -f` does not create.
+// It applies with --validate=strict and --warnings-as-errors, so that a field the server does not
+// know, or a workload whose pods Pod Security would refuse, stops the deploy.
 // Then it waits for every Deployment, StatefulSet and DaemonSet to finish its rollout.
 import { K8sObject, PART_OF_LABEL, externalRefs, podRefs, podTemplate, usesNativeSidecars } from '../manifests';
 import { ClusterDeps, ProfileInfo, Target, kubectlError, loadTarget, parseTarget } from './common';
@@ -47,6 +49,9 @@ export function gvk(object: K8sObject): string {
   return `${apiVersion.includes('/') ? apiVersion : `core/${apiVersion}`}/${object.kind}`;
 }
 
+/** What every deploy applies with. */
+export const APPLY_FLAGS: readonly string[] = ['--validate=strict', '--warnings-as-errors'];
+
 /** How long deploy waits for each rollout. */
 export const ROLLOUT_TIMEOUT_SECONDS = 300;
 
@@ -62,7 +67,9 @@ export function deployPlan(target: Target): { apply: string[]; rollouts: string[
     throw new UserError(`${target.file}: ${o.kind}/${o.metadata?.name} lacks the label ${PART_OF_LABEL}=${partOf}, so deploy cannot apply and prune it`);
   }
   const kinds = [...new Set([...PRUNE_ALLOWLIST, ...target.objects.filter((o) => o.kind !== 'Namespace').map(gvk)])];
-  const apply = ['apply', '-f', target.file, '--prune', '-l', `${PART_OF_LABEL}=${partOf}`, ...kinds.map((k) => `--prune-allowlist=${k}`)];
+  // Strict validation (unknown or duplicate fields are errors) and warnings as errors: a
+  // Deployment whose pods Pod Security would refuse is only a warning on apply, then no pods.
+  const apply = ['apply', ...APPLY_FLAGS, '-f', target.file, '--prune', '-l', `${PART_OF_LABEL}=${partOf}`, ...kinds.map((k) => `--prune-allowlist=${k}`)];
   const rollouts = target.objects
     .filter((o) => ROLLOUT_KINDS.includes(o.kind) && o.spec?.updateStrategy?.type !== 'OnDelete')
     .map((o) => ['rollout', 'status', '-n', o.metadata.namespace ?? target.namespace, `${o.kind.toLowerCase()}/${o.metadata.name}`,
