@@ -80,6 +80,18 @@ describe('the API server refuses what the validator cannot judge', () => {
   });
 });
 
+test('a NodePort outside 30000-32767: refused on a real create (a dry run lets it through)', async () => {
+  const svc = clone(manifests('services', 'minikube').find((o) => o.kind === 'Service' && o.spec?.ports?.some((p: Obj) => p.nodePort)));
+  svc.metadata.namespace = NS;
+  svc.metadata.name = 'out-of-range';
+  svc.spec.ports = svc.spec.ports.map((p: Obj) => ({ ...p, nodePort: p.nodePort ? 8080 : undefined }));
+  const dry = await apply([svc], ['--dry-run=server']);
+  expect([dry.code, dry.stderr]).toEqual([0, '']);
+  const real = await apply([svc]);
+  expect(real.code).not.toBe(0);
+  expect(real.stderr).toMatch(/spec\.ports\[0\]\.nodePort: Invalid value: 8080: provided port is not in the valid range\. The range of valid ports is 30000-32767/);
+});
+
 describe('the API server refuses what breaks its rules', () => {
   test('a Pod that violates Pod Security "restricted" in an enforcing namespace', async () => {
     const d = exampleDeployment();
@@ -105,7 +117,7 @@ describe('the API server refuses what breaks its rules', () => {
     // The ReplicaSet controller tries, and admission refuses each pod: the suite's admission check sees it.
     await kubectlOk(['wait', '--for=condition=ReplicaFailure=True', 'deployment/unrestricted', '-n', NS, '--timeout=180s'], { timeoutMs: 200_000 });
     const events = (await getJson(['-n', NS, 'events', '--field-selector', 'reason=FailedCreate'])).items;
-    expect(checkAdmitted(events).join('\n')).toMatch(/could not create a pod: pods ".*" is forbidden: violates PodSecurity "restricted:latest"/);
+    expect(checkAdmitted(events).join('\n')).toMatch(/could not create a pod: Error creating: pods ".*" is forbidden: violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false/);
     await kubectlOk(['-n', NS, 'delete', 'deployment', 'unrestricted', '--wait=true', '--timeout=120s'], { timeoutMs: 130_000 });
   });
 

@@ -214,3 +214,11 @@ export function checkIngressBackends(ingresses: Obj[], live: Live): string[] {
   }
   return problems;
 }
+
+/** On the simulated cluster: every pod's node address is 127.0.0.1 and its own IP in the pod range nothing dials. */
+export function checkSimulatedAddresses(pods: Obj[], podPrefix: string): string[] {
+  return pods.filter((p) => p.status?.phase === 'Running').flatMap((p) => [
+    ...(p.status?.hostIP === '127.0.0.1' ? [] : [`Pod/${p.metadata.name}: hostIP ${p.status?.hostIP}, want 127.0.0.1`]),
+    ...(typeof p.status?.podIP === 'string' && p.status.podIP.startsWith(podPrefix) ? [] : [`Pod/${p.metadata.name}: podIP ${p.status?.podIP} is outside ${podPrefix}*`]),
+  ]);
+}

@@ -14,7 +14,7 @@ import { deployPlan, outOfBandSecrets } from '../tools/cluster/deploy';
 import { classesYaml, SIMULATED_LABEL } from '../tools/control-plane/harness';
 import {
   Live, Obj, checkAccepted, checkAdmitted, checkDaemonSets, checkDeployments, checkEndpoints, checkIngressBackends,
-  checkPodSecurity, checkSpread, checkStatefulSets, key,
+  checkPodSecurity, checkSimulatedAddresses, checkSpread, checkStatefulSets, key,
 } from './checks';
 import { ROOT, SIMULATED, getJson, guideSecretCommand, kubectl, kubectlOk, manifests, namespaceOf, npmRun, readLive, recordStats, run } from './lib';
 
@@ -49,6 +49,7 @@ function allChecks(objects: Obj[], namespace: string): (live: Live) => string[] 
     ...checkSpread([...liveOf(live, objects, 'Deployment'), ...liveOf(live, objects, 'StatefulSet')], live),
     ...checkEndpoints(liveOf(live, objects, 'Service'), live),
     ...checkIngressBackends(liveOf(live, objects, 'Ingress'), live),
+    ...(SIMULATED ? checkSimulatedAddresses(live.pods, '10.244.') : []),
   ];
 }
 

@@ -356,6 +356,12 @@ export async function startCluster(options: StartOptions): Promise<Cluster> {
 
     await must('create the nodes', ['apply', '-f', '-', '--request-timeout=30s'], { input: nodesYaml() });
     await must('wait for the nodes', ['wait', '--for=condition=Ready', 'node', '--all', `--timeout=${deadline / 1000}s`], { timeoutMs: deadline + 10_000 });
+    // A Node's status is not taken on create, and kwok leaves addresses that are there alone:
+    // set each node's one address, 127.0.0.1, the only address anything could dial.
+    for (const n of NODES) {
+      await must(`set the address of ${n.name}`, ['patch', 'node', n.name, '--subresource=status', '--type=merge', '--request-timeout=30s',
+        '-p', JSON.stringify({ status: { addresses: [{ type: 'InternalIP', address: '127.0.0.1' }] } })]);
+    }
     // The controller-manager creates each namespace's `default` ServiceAccount: pods need it.
     await must('wait for the default ServiceAccount', ['wait', '--for=create', 'serviceaccount/default', '-n', 'default', `--timeout=${deadline / 1000}s`], { timeoutMs: deadline + 10_000 });
     const upMs = Date.now() - t0;
@@ -426,12 +432,6 @@ export function nodesYaml(): string {
     `    topology.kubernetes.io/zone: ${n.zone}`,
     '    type: kwok',
     'spec: {}',
-    'status:',
-    '  addresses:',
-    '  - type: InternalIP',
-    '    address: 127.0.0.1',
-    '  allocatable: {cpu: "4", memory: 8Gi, pods: "110"}',
-    '  capacity: {cpu: "4", memory: 8Gi, pods: "110"}',
   ].join('\n')).join('\n---\n') + '\n';
 }
 
