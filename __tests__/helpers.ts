@@ -1,7 +1,7 @@
-import { Testing } from 'cdk8s';
+import { App, Testing } from 'cdk8s';
 import { EXAMPLES, Example } from '../examples';
 import { PROFILES, Profile, getProfile } from '../examples/profiles';
-import { Manifest, RULES, validate } from '../tools/validate';
+import { Manifest, RULES, validate } from '../validator';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type K8sObject = any;
@@ -15,7 +15,7 @@ export function example(name: string): Example {
 /** The objects one example synthesizes in one profile, in output order. */
 export function synthExample(name: string, profile: string | Profile = 'minikube'): K8sObject[] {
   const p = typeof profile === 'string' ? getProfile(profile) : profile;
-  return Testing.synth(example(name).create(Testing.app(), p));
+  return Testing.synth(example(name).create(new App(), p));
 }
 
 /** The objects as manifests for the validator, labelled `<example> (<profile>)`. */

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { EXTERNAL_REFS_ANNOTATION, externalRefs as externalRefsOf } from '../lib/external-refs';
-import { TEMPLATE_PATHS } from './validate/pod-specs';
+import { TEMPLATE_PATHS } from '../validator/pod-specs';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type K8sObject = any;

@@ -1,15 +1,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, App, Chart, Testing, Yaml } from 'cdk8s';
+import { ApiObject, App, Chart, Yaml } from 'cdk8s';
 import { EXAMPLES, Example } from '../examples';
 import { DEFAULT_PROFILE, PROFILES, Profile, getProfile } from '../examples/profiles';
 
 /** The output folder of `npm run synth`, relative to the project root. */
 export const DEFAULT_OUTDIR = 'dist';
 
-/** Builds one example's chart for a profile, in an app of its own. */
+/** Builds one example's chart for a profile, in an app of its own (never synthesized: nothing is written). */
 export function buildExample(example: Example, profile: Profile): Chart {
-  return example.create(Testing.app(), profile);
+  return example.create(new App(), profile);
 }
 
 /** The YAML of one example in one profile: exactly the text of `dist/<profile>/<example>.yaml`. */

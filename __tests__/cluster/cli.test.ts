@@ -10,6 +10,7 @@ import * as path from 'path';
 import { PRUNE_ALLOWLIST } from '../../tools/cluster/deploy';
 import { ROOT } from './fake';
 import { EXAMPLES } from '../../examples';
+import { PROCESS_TIMEOUT_MS } from '../process';
 
 const KNOWN = EXAMPLES.map((e) => e.name).join(', ');
 
@@ -36,10 +37,10 @@ const MINIKUBE_CONFIG = 'apiVersion: v1\nkind: Config\ncurrent-context: minikube
 
 interface Run { code: number | null; stdout: string; stderr: string }
 
-/** Runs `node scripts/run.js tools/cli/cluster.ts ARGS` (what npm run deploy/destroy/smoke run) with only this environment. */
-function run(args: string[], env: NodeJS.ProcessEnv, command = process.execPath, prefix = ['scripts/run.js', 'tools/cli/cluster.ts']): Promise<Run> {
+/** Runs `node scripts/run.js tools/cluster/cli.ts ARGS` (what npm run deploy/destroy/smoke run) with only this environment. */
+function run(args: string[], env: NodeJS.ProcessEnv, command = process.execPath, prefix = ['scripts/run.js', 'tools/cluster/cli.ts']): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(command, [...prefix, ...args], { cwd: ROOT, env: { HOME: tmp, ...env } });
+    const child = spawn(command, [...prefix, ...args], { cwd: ROOT, env: { HOME: tmp, ...env }, timeout: PROCESS_TIMEOUT_MS, killSignal: 'SIGKILL' });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => { stdout += d; });

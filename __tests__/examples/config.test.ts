@@ -1,4 +1,4 @@
-import { Testing } from 'cdk8s';
+import { App, Testing } from 'cdk8s';
 import { CONFIG_DIR, CONFIG_MAP, ConfigExample, DEMO_TOKEN, SECRET, SECRET_KEY, SETTINGS, appScript } from '../../examples/config/chart';
 import { getProfile } from '../../examples/profiles';
 import { CONFIG_CHECKSUM_ANNOTATION, EXTERNAL_REFS_ANNOTATION } from '../../lib';
@@ -15,7 +15,7 @@ describe('config example', () => {
   const template = deployment.spec.template;
   const container = template.spec.containers[0];
   const withSettings = (settings: Record<string, string>, profile = 'minikube') =>
-    Testing.synth(new ConfigExample(Testing.app(), 'config', { profile: getProfile(profile), settings }));
+    Testing.synth(new ConfigExample(new App(), 'config', { profile: getProfile(profile), settings }));
 
   test.each(PROFILE_NAMES)('snapshot (%s)', (profile) => {
     expect(synthExample('config', profile)).toMatchSnapshot();

@@ -1,4 +1,4 @@
-import { Testing } from 'cdk8s';
+import { App, Testing } from 'cdk8s';
 import { DeploymentExample, WEB_IMAGE_TAG } from '../../examples/deployment/chart';
 import { getProfile } from '../../examples/profiles';
 import { PROFILE_NAMES, findObject, selects, synthExample } from '../helpers';
@@ -57,7 +57,7 @@ describe('deployment example', () => {
   });
 
   test('a new image tag changes the pod template, so the Deployment rolls out a new ReplicaSet', () => {
-    const newer = Testing.synth(new DeploymentExample(Testing.app(), 'deployment', { profile: getProfile('minikube'), imageTag: '1.28.0-alpine' }));
+    const newer = Testing.synth(new DeploymentExample(new App(), 'deployment', { profile: getProfile('minikube'), imageTag: '1.28.0-alpine' }));
     const newTemplate = findObject(newer, 'Deployment', 'web').spec.template;
     expect(newTemplate.spec.containers[0].image).toBe('nginxinc/nginx-unprivileged:1.28.0-alpine');
     expect(newTemplate.metadata.labels['app.kubernetes.io/version']).toBe('1.28.0-alpine');

@@ -1,4 +1,4 @@
-import { Testing } from 'cdk8s';
+import { App, Testing } from 'cdk8s';
 import { getProfile } from '../../examples/profiles';
 import { SidecarsExample, WORKER_SCRIPT } from '../../examples/sidecars/chart';
 import { K8sObject, PROFILE_NAMES, findObject, synthExample } from '../helpers';
@@ -95,7 +95,7 @@ describe('sidecars example', () => {
     });
 
     test('nativeWorkerShipper: false makes it a classic sidecar, for comparison', () => {
-      const classic = Testing.synth(new SidecarsExample(Testing.app(), 'sidecars', { profile: getProfile('minikube'), nativeWorkerShipper: false }));
+      const classic = Testing.synth(new SidecarsExample(new App(), 'sidecars', { profile: getProfile('minikube'), nativeWorkerShipper: false }));
       const spec = findObject(classic, 'Deployment', 'worker').spec.template.spec;
       expect(spec.initContainers).toBeUndefined();
       expect(spec.containers.map((c: Container) => [c.name, c.restartPolicy])).toEqual([['worker', undefined], ['log-shipper', undefined]]);

@@ -1,9 +1,9 @@
-import { Chart, Testing } from 'cdk8s';
+import { App, Chart, Testing } from 'cdk8s';
 import { AllowOnlyFrom, AllowOnlyFromProps, EXTERNAL_REFS_ANNOTATION, NamespacedChart } from '../../lib';
 import { K8sObject, findObject } from '../helpers';
 import { externalRefs, secretRefs } from './manifest-checks';
 
-const chart = (): Chart => new NamespacedChart(Testing.app(), 'test', { namespace: 'test' });
+const chart = (): Chart => new NamespacedChart(new App(), 'test', { namespace: 'test' });
 
 describe('AllowOnlyFrom', () => {
   const props: AllowOnlyFromProps = { name: 'db-from-web', pods: { app: 'db' }, from: [{ app: 'web' }, { app: 'worker' }], ports: [5432, 9187] };

@@ -1,15 +1,15 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { EXAMPLES } from '../examples';
-import { formatProblem } from '../tools/docs-check';
+import { EXAMPLES } from '../../examples';
+import { formatProblem } from '../../tools/docs/docs-check';
 import {
   DIAGRAM_BEGIN, DIAGRAM_END, GUIDE_PROFILE, TABLE_BEGIN, TABLE_END, checkRepoDocs, diagramBlock, docsProblems, generatedDocs, guidePath, guideProblems, runDocs,
-} from '../tools/docs';
-import { loadDist } from '../tools/manifests';
-import { replaceBetween } from '../tools/markdown';
+} from '../../tools/docs';
+import { loadDist } from '../../tools/manifests';
+import { replaceBetween } from '../../tools/docs/markdown';
 
-const ROOT = path.join(__dirname, '..');
+const ROOT = path.join(__dirname, '..', '..');
 const dist = loadDist(ROOT);
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf8');
 const objectsOf = (name: string) => dist.get(GUIDE_PROFILE)!.get(name)!;

@@ -4,7 +4,7 @@
 // them. The input is the synthesized objects, so the picture cannot disagree with the manifests.
 import {
   K8sObject, WORKLOAD_KINDS, containersOf, externalRefs, kindName, labelSelectorMatches, matchesLabels, podRefs, podTemplate,
-} from './manifests';
+} from '../manifests';
 
 type Shape = 'rect' | 'round' | 'stadium' | 'hexagon' | 'cylinder' | 'subroutine' | 'parallelogram' | 'circle';
 

@@ -1,5 +1,5 @@
-import { codeBlocks, inlineCodes, replaceBetween, sections } from '../../tools/markdown';
-import { Command, programWords, splitCommands } from '../../tools/shell-words';
+import { codeBlocks, inlineCodes, replaceBetween, sections } from '../../tools/docs/markdown';
+import { Command, programWords, splitCommands } from '../../tools/docs/shell-words';
 
 const texts = (commands: Command[]) => commands.map((c) => c.words.map((w) => w.text));
 

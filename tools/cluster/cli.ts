@@ -4,10 +4,10 @@ import * as path from 'path';
 import { EXAMPLES } from '../../examples';
 import { DEFAULT_PROFILE, PROFILES, getProfile } from '../../examples/profiles';
 import { exampleYaml } from '../synth';
-import { ClusterDeps, exitCode } from '../cluster/common';
-import { runDeploy, runDestroy } from '../cluster/deploy';
-import { spawnKubectl } from '../cluster/kubectl';
-import { PROBES, kubectlForward, runSmoke } from '../cluster/smoke';
+import { ClusterDeps, exitCode } from './common';
+import { runDeploy, runDestroy } from './deploy';
+import { spawnKubectl } from './kubectl';
+import { PROBES, kubectlForward, runSmoke } from './smoke';
 
 const COMMANDS = { deploy: runDeploy, destroy: runDestroy, smoke: runSmoke } as const;
 

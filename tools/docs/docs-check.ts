@@ -13,7 +13,7 @@
 // What the document did earlier also counts: a `kubectl port-forward` opens its local port,
 // `minikube tunnel` opens the ingress controller's ports 80 and 443 on 127.0.0.1, and
 // `kubectl scale statefulset` makes pods and claims with higher ordinals.
-import { K8sObject, containerPorts, containersOf, podTemplate } from './manifests';
+import { K8sObject, containerPorts, containersOf, podTemplate } from '../manifests';
 import { codeBlocks, inlineCodes } from './markdown';
 import { Command, Word, programWords, splitCommands } from './shell-words';
 

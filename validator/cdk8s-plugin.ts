@@ -2,7 +2,7 @@
 // reports findings with the construct path of each object. cdk8s.yaml:
 //
 //   validations:
-//     - package: ./tools/validate/cdk8s-plugin.js
+//     - package: ./validator/cdk8s-plugin.js
 //       class: KubernetesValidation
 //       version: 0.1.0
 //       properties:            # all optional; the same options as npm run validate

@@ -1,6 +1,6 @@
 import { ContainerAt, PodSpecAt, containersOf, podSpecOf } from './pod-specs';
 import { Manifest } from './types';
-import { externalRefs } from '../../lib/external-refs';
+import { externalRefs } from '../lib/external-refs';
 
 /**
  * The annotation by which an object says that some objects it references live outside the
@@ -8,7 +8,7 @@ import { externalRefs } from '../../lib/external-refs';
  * `Secret/web-tls,Secret/postgres-credentials`. It may sit on the referencing object, on its pod
  * template, or on its Namespace (then it holds for every object in the namespace).
  */
-export { EXTERNAL_REFS_ANNOTATION } from '../../lib/external-refs';
+export { EXTERNAL_REFS_ANNOTATION } from '../lib/external-refs';
 
 /** Kinds that have no namespace. */
 export const CLUSTER_SCOPED = new Set([

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { ValidationContext as Context } from 'cdk8s-cli/lib/plugins';
 import { parse } from 'yaml';
-import { KubernetesValidation } from '../../tools/validate/cdk8s-plugin';
+import { KubernetesValidation } from '../../validator/cdk8s-plugin';
 import { CONSTRUCT_METADATA, runSynth } from '../../tools/synth';
 
 // cdk8s-cli's own context and report, as `cdk8s synth` creates them for a plugin.
@@ -11,7 +11,7 @@ import { CONSTRUCT_METADATA, runSynth } from '../../tools/synth';
 const { ValidationContext } = require('cdk8s-cli/plugins') as { ValidationContext: new (...args: unknown[]) => Context };
 
 const ROOT = path.join(__dirname, '..', '..');
-const FIXTURES = path.join(__dirname, '..', 'fixtures', 'validate');
+const FIXTURES = path.join(__dirname, 'fixtures');
 
 async function report(plugin: KubernetesValidation, manifests: string[], metadata: Record<string, { path: string }> = {}) {
   const context = new ValidationContext(manifests, 'k8s-by-example', '0.1.0', metadata, false);

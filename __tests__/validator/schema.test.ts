@@ -1,6 +1,6 @@
 import * as fs from 'fs';
-import { OUTPUT, SOURCE, generateSchema, renderSchema } from '../../tools/validate/schema/generate';
-import { checkObject, schema, typeOfKind } from '../../tools/validate/schema';
+import { OUTPUT, SOURCE, generateSchema, renderSchema } from '../../validator/schema/generate';
+import { checkObject, schema, typeOfKind } from '../../validator/schema';
 
 describe('the strict 1.28 schema', () => {
   const source = fs.readFileSync(SOURCE, 'utf8');

@@ -1,5 +1,5 @@
-// `npm run validate -- [options] [paths...]`: checks Kubernetes YAML against the rules of
-// tools/validate. `npm run validate -- --help` lists the options and exit codes.
+// What `npm run validate -- [options] [paths...]` does: checks Kubernetes YAML against the rules
+// of the validator. `npm run validate -- --help` lists the options and exit codes.
 import * as path from 'path';
 import { DEFAULT_OPTIONS, RULES, familyOf, formatFinding, isRuleOrFamily, validate } from './index';
 import { EXIT, InputError, collectFiles, groupByFolder, readManifests } from './load';
@@ -242,8 +242,4 @@ export function runValidate(argv: readonly string[], io: CliIo = PROCESS_IO, env
     if (format === 'json') io.stdout(JSON.stringify({ exitCode, summary: null, findings: [], errors: messages }, null, 2));
     return exitCode;
   }
-}
-
-if (require.main === module || process.argv[1]?.endsWith(path.join('validate', 'cli.ts'))) {
-  process.exitCode = runValidate(process.argv.slice(2));
 }

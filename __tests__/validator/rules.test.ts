@@ -1,6 +1,6 @@
-import { Finding, Manifest, RULES, ValidateOptions, formatFinding, validate } from '../../tools/validate';
-import { parseManifests } from '../../tools/validate/load';
-import { RUNS_ON_MINIKUBE, podRequests } from '../../tools/validate/rules/runs-on-minikube';
+import { Finding, Manifest, RULES, ValidateOptions, formatFinding, validate } from '../../validator';
+import { parseManifests } from '../../validator/load';
+import { RUNS_ON_MINIKUBE, podRequests } from '../../validator/rules/runs-on-minikube';
 import { K8sObject } from '../helpers';
 
 /** A pod that passes every rule, to break one thing at a time. */
@@ -285,7 +285,7 @@ describe('robustness', () => {
 
   test('no rule throws, whatever value any field holds', () => {
     const fs = jest.requireActual('fs') as typeof import('fs');
-    const dir = `${__dirname}/../fixtures/validate/valid`;
+    const dir = `${__dirname}/fixtures/valid`;
     const odd: unknown[] = [null, 'x', 7, [], {}, [1], true, [null], { a: null }];
     let runs = 0;
     const thrown: string[] = [];
@@ -310,9 +310,9 @@ describe('robustness', () => {
 });
 
 describe('documentation', () => {
-  test('tools/validate/README.md lists every rule', () => {
+  test('validator/README.md lists every rule', () => {
     const fs = jest.requireActual('fs') as typeof import('fs');
-    const readme = fs.readFileSync(`${__dirname}/../../tools/validate/README.md`, 'utf8');
+    const readme = fs.readFileSync(`${__dirname}/../../validator/README.md`, 'utf8');
     expect(RULES.map((r) => r.id).filter((id) => !readme.includes(`| \`${id}\` |`))).toEqual([]);
   });
 });

@@ -6,9 +6,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { DIAGRAM_LEGEND, renderDiagram } from './diagram';
 import { DocProblem, checkDocs, docCommands, formatProblem } from './docs-check';
-import { Dist, K8sObject, loadDist } from './manifests';
+import { Dist, K8sObject, loadDist } from '../manifests';
 import { between, replaceBetween, sections } from './markdown';
-import { DEFAULT_PROFILE } from '../examples/profiles';
+import { DEFAULT_PROFILE } from '../../examples/profiles';
 
 /** The profile the guides are written for, and whose objects the diagrams show. */
 export const GUIDE_PROFILE = DEFAULT_PROFILE;

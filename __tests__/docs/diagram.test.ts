@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Diagram, renderDiagram } from '../../tools/diagram';
+import { Diagram, renderDiagram } from '../../tools/docs/diagram';
 import { K8sObject, loadDist } from '../../tools/manifests';
 import { NS, shopObjects } from '../fixtures/kinds';
 

@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Finding, RULES, formatFinding, validate } from '../../tools/validate';
-import { parseArgs } from '../../tools/validate/cli';
-import { readManifests } from '../../tools/validate/load';
+import { Finding, RULES, formatFinding, validate } from '../../validator';
+import { parseArgs } from '../../validator/command';
+import { readManifests } from '../../validator/load';
 
-const FIXTURES = path.join(__dirname, '..', 'fixtures', 'validate');
+const FIXTURES = path.join(__dirname, 'fixtures');
 const broken = fs.readdirSync(path.join(FIXTURES, 'broken')).filter((f) => f.endsWith('.yaml')).sort();
 const valid = fs.readdirSync(path.join(FIXTURES, 'valid')).filter((f) => f.endsWith('.yaml')).sort();
 

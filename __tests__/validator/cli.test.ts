@@ -2,11 +2,12 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { RULES } from '../../tools/validate';
-import { EXIT, runValidate } from '../../tools/validate/cli';
+import { RULES } from '../../validator';
+import { EXIT, runValidate } from '../../validator/command';
+import { PROCESS_TIMEOUT_MS } from '../process';
 
 const ROOT = path.join(__dirname, '..', '..');
-const FIXTURES = path.relative(process.cwd(), path.join(__dirname, '..', 'fixtures', 'validate'));
+const FIXTURES = path.relative(process.cwd(), path.join(__dirname, 'fixtures'));
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'validate-test-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -138,7 +139,7 @@ describe('npm run validate', () => {
   });
 
   test('the real command: exit codes and output through a process', () => {
-    const cli = (...args: string[]) => spawnSync(process.execPath, ['scripts/run.js', 'tools/validate/cli.ts', ...args], { cwd: ROOT, encoding: 'utf8' });
+    const cli = (...args: string[]) => spawnSync(process.execPath, ['scripts/run.js', 'validator/cli.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: PROCESS_TIMEOUT_MS, killSignal: 'SIGKILL' });
     const findings = cli(path.join(FIXTURES, 'broken', 'unknown-field.yaml'));
     expect(findings.status).toBe(EXIT.findings);
     expect(findings.stdout).toContain('is not a field of Container (did you mean "imagePullPolicy"?) [unknown-field]');

@@ -1,7 +1,7 @@
 import * as path from 'path';
-import { Manifest, formatFinding, validate } from '../../tools/validate';
-import { checkPaths } from '../../tools/validate/cli';
-import { DEFAULT_OPTIONS } from '../../tools/validate';
+import { Manifest, formatFinding, validate } from '../../validator';
+import { checkPaths } from '../../validator/command';
+import { DEFAULT_OPTIONS } from '../../validator';
 import { EXAMPLE_NAMES, PROFILE_NAMES, exampleManifests } from '../helpers';
 
 // Every example, in every profile, is checked with every rule: as it is applied on its own

@@ -1,4 +1,4 @@
-import { DocsWorld, checkDocs, formatProblem, isPlaceholder } from '../../tools/docs-check';
+import { DocsWorld, checkDocs, formatProblem, isPlaceholder } from '../../tools/docs/docs-check';
 import { shopObjects } from '../fixtures/kinds';
 
 // The synthetic shop example stands for dist/: namespace shop-demo, Services web (80), db
