@@ -37,7 +37,7 @@ describe('app example', () => {
   test('one file holds everything, namespace first', () => {
     expect(objects[0]).toMatchObject({ kind: 'Namespace', metadata: { name: 'app-demo' } });
     expect(objects.map((o) => o.kind).sort()).toEqual([
-      'ConfigMap', 'Deployment', 'Deployment', 'Ingress', 'Namespace', 'NetworkPolicy', 'PodDisruptionBudget',
+      'ConfigMap', 'Deployment', 'Deployment', 'Ingress', 'Namespace', 'NetworkPolicy', 'PodDisruptionBudget', 'ResourceQuota',
       'Service', 'Service', 'Service', 'StatefulSet',
     ]);
   });
