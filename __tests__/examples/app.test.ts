@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { APP_HOST, APP_NODE_PORT, APP_SECRET, MINIFLUX_IMAGE } from '../../examples/app/chart';
 import { getProfile } from '../../examples/profiles';
-import { PROFILE_NAMES, K8sObject, findObject, findingsOf, ofKind, selects, synthExample } from '../helpers';
+import { ABSENT, PROFILE_NAMES, K8sObject, field, findObject, findingsOf, ofKind, selects, synthExample } from '../helpers';
 import { externalRefs, secretRefs } from '../lib/manifest-checks';
 
 const GUIDE = fs.readFileSync(path.join(__dirname, '..', '..', 'examples', 'app', 'README.md'), 'utf8');
@@ -127,8 +127,7 @@ describe('app example', () => {
     const all = synthExample('app', profile);
     const ingress = findObject(all, 'Ingress', 'miniflux');
     const className = getProfile(profile).ingressClassName;
-    if (className === undefined) expect('ingressClassName' in ingress.spec).toBe(false);
-    else expect(ingress.spec.ingressClassName).toBe(className);
+    expect(field(ingress.spec, 'ingressClassName')).toBe(className ?? ABSENT);
     expect(ingress.spec.rules).toHaveLength(1);
     const [rule] = ingress.spec.rules;
     expect(rule.host).toBe(APP_HOST);

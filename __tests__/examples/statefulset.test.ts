@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { STATEFULSET_SECRET } from '../../examples/statefulset/chart';
-import { PROFILE_NAMES, K8sObject, findObject, findingsOf, ofKind, selects, synthExample } from '../helpers';
+import { ABSENT, PROFILE_NAMES, K8sObject, field, findObject, findingsOf, ofKind, selects, synthExample } from '../helpers';
 import { externalRefs, secretRefs } from '../lib/manifest-checks';
 
 const GUIDE = fs.readFileSync(path.join(__dirname, '..', '..', 'examples', 'statefulset', 'README.md'), 'utf8');
@@ -52,8 +52,7 @@ describe('statefulset example', () => {
 
   test.each([['minikube', 'standard'], ['k3s', 'local-path'], ['cloud', undefined]])('the storage class comes from the profile (%s)', (profile, storageClass) => {
     const spec = findObject(synthExample('statefulset', profile), 'StatefulSet', 'postgres').spec.volumeClaimTemplates[0].spec;
-    if (storageClass === undefined) expect('storageClassName' in spec).toBe(false);
-    else expect(spec.storageClassName).toBe(storageClass);
+    expect(field(spec, 'storageClassName')).toBe(storageClass ?? ABSENT);
   });
 
   test('pods start one at a time, each once the previous one is ready; one replica', () => {
