@@ -4,8 +4,12 @@ import { Construct } from 'constructs';
 import { checkDnsLabel, checkIntegerInRange } from './checks';
 import { appLabels } from './labels';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
+/**
+ * An object, or a part of one, as cdk8s synthesizes it (what `ApiObject.toJson()` returns), or as
+ * read back from its YAML: untyped, so the functions below check each field they read.
+ */
+export type SynthesizedObject = ReturnType<ApiObject['toJson']>;
+type Json = SynthesizedObject;
 
 /** What a pod, or a whole namespace, asks of the cluster: what a ResourceQuota counts. */
 export interface ComputeResources {
