@@ -2,7 +2,7 @@
 // command's outcome becomes an exit code and one line of output.
 import * as fs from 'fs';
 import * as path from 'path';
-import { K8sObject, parseManifests } from '../manifests';
+import { InputError, K8sObject, parseManifests } from '../../validator/model';
 import { Kubectl, UserError, firstLine } from './kubectl';
 
 /** What the scripts need to know of a profile. */
@@ -60,10 +60,20 @@ export function loadTarget(example: string, profile: ProfileInfo, deps: ClusterD
   if (deps.freshYaml && deps.freshYaml(example, profile.name) !== text) {
     throw new UserError(`${file} is older than examples/${example}: run npm run synth first`);
   }
-  const objects = parseManifests(text, file);
+  const objects = readObjects(file, text);
   const namespace = objects.find((o) => o.kind === 'Namespace')?.metadata?.name ?? objects.find((o) => o.metadata?.namespace)?.metadata?.namespace;
   if (!namespace) throw new UserError(`${file} has no namespace`);
   return { example, profile, file, objects, namespace };
+}
+
+/** The objects of an example's file, read as the validator reads them; a file it refuses is the user's to fix. */
+function readObjects(file: string, text: string): K8sObject[] {
+  try {
+    return parseManifests(file, text).map((m) => m.object);
+  } catch (err) {
+    if (err instanceof InputError) throw new UserError(err.message);
+    throw err;
+  }
 }
 
 /** The one line a failed kubectl call leaves: its first error line. */

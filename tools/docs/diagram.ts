@@ -3,8 +3,8 @@
 // ServiceAccount, with the policies (NetworkPolicy, PodDisruptionBudget, autoscaler) that act on
 // them. The input is the synthesized objects, so the picture cannot disagree with the manifests.
 import {
-  K8sObject, WORKLOAD_KINDS, containersOf, externalRefs, kindName, labelSelectorMatches, matchesLabels, podRefs, podTemplate,
-} from '../manifests';
+  K8sObject, ManifestSet, containerRole, containersOf, mapSelectorMatches, mountPaths, podRefs, podTemplateOf, selectorMatches,
+} from '../../validator/model';
 
 type Shape = 'rect' | 'round' | 'stadium' | 'hexagon' | 'cylinder' | 'subroutine' | 'parallelogram' | 'circle';
 
@@ -82,6 +82,12 @@ export class Diagram {
     return id;
   }
 
+  /** Replaces the label of a node. */
+  relabel(key: string, label: string): void {
+    const existing = this.nodes.get(key);
+    if (existing) this.nodes.set(key, { ...existing, label });
+  }
+
   /** Adds an edge, or a label to the edge that already joins the same nodes in the same style. */
   edge(from: string, to: string, label: string | undefined, dotted: boolean): void {
     const key = `${from}|${to}|${dotted}`;
@@ -127,7 +133,6 @@ const keyOf = (kind: string, namespace: string | undefined, name: string) => `${
 /** What a pods node says about the pods of a workload. */
 function podsLabel(object: K8sObject): string {
   const name = object.metadata?.name ?? '';
-  const spec = podTemplate(object)?.spec;
   let title: string;
   switch (object.kind) {
     case 'Pod': title = `Pod ${name}`; break;
@@ -139,7 +144,9 @@ function podsLabel(object: K8sObject): string {
     case 'DaemonSet': title = `pods ${name}-…, one per node`; break;
     default: title = `pods ${name}-…`;
   }
-  const containers = containersOf(spec).map(({ container, role }) => {
+  const containers = containersOf(podTemplateOf(object)).map((c) => {
+    const { container } = c;
+    const role = containerRole(c);
     const ports = (container.ports ?? []).map((p: K8sObject) => `:${p.containerPort}`).join(' ');
     const prefix = role === 'container' ? '' : `${role} `;
     return `${prefix}${container.name}: ${container.image ?? '(no image)'}${ports ? ` ${ports}` : ''}`;
@@ -195,41 +202,50 @@ function objectLabel(object: K8sObject): string {
 export function renderDiagram(objects: readonly K8sObject[]): string {
   const d = new Diagram();
   const declared = new Set(objects.filter((o) => o?.kind && o.metadata?.name).map((o) => keyOf(o.kind, o.metadata.namespace, o.metadata.name)));
-  const outOfBand = externalRefs(objects);
+  const set = ManifestSet.fromObjects(objects);
+  const manifestOf = new Map(objects.map((o, i) => [o, set.manifests[i]]));
   const nsOf = (o: K8sObject): string | undefined => o.metadata?.namespace;
 
   for (const o of objects) if (o?.kind === 'Namespace' && o.metadata?.name) d.namespace(o.metadata.name);
 
-  /** The node of an object of the manifests, or a dashed node for one they only refer to. */
-  const ref = (kind: string, namespace: string | undefined, name: string): string => {
+  /**
+   * The node of an object of the manifests, or a dashed node for one they only refer to: created
+   * out of band when some object that refers to it lists it in the external-refs annotation
+   * (on itself, its pod template or its Namespace).
+   */
+  const outOfBand = new Set<string>();
+  const ref = (kind: string, namespace: string | undefined, name: string, from: K8sObject): string => {
     const key = keyOf(kind, namespace, name);
     const prefix = ID_PREFIX[kind] ?? kind.toLowerCase();
     if (declared.has(key)) return d.node(key, `${prefix}_${name}`, '', 'rect', namespace);
-    const created = outOfBand.get(namespace ?? '')?.has(kindName(kind, name));
-    const note = created ? 'created out of band' : 'not in these manifests';
-    return d.node(key, `${prefix}_${name}`, `${kind} ${name}<br/>${note}`, SHAPE_OF[kind] ?? 'rect', namespace, true);
+    const referrer = manifestOf.get(from);
+    if (referrer && set.isExternal(referrer, kind, name)) outOfBand.add(key);
+    const note = outOfBand.has(key) ? 'created out of band' : 'not in these manifests';
+    const id = d.node(key, `${prefix}_${name}`, `${kind} ${name}<br/>${note}`, SHAPE_OF[kind] ?? 'rect', namespace, true);
+    d.relabel(key, `${kind} ${name}<br/>${note}`);
+    return id;
   };
 
   // Nodes first, in manifest order, so the drawing follows the file.
-  const workloads: Array<{ object: K8sObject; pods: string; labels: Record<string, string> }> = [];
+  const workloads: Array<{ object: K8sObject; pods: string; labels: Readonly<Record<string, unknown>> }> = [];
   for (const o of objects) {
     if (!o?.kind || !o.metadata?.name || FRAME_KINDS.has(o.kind)) continue;
     const ns = nsOf(o);
     const prefix = ID_PREFIX[o.kind] ?? o.kind.toLowerCase();
-    const template = podTemplate(o);
+    const template = podTemplateOf(o);
     if (o.kind === 'Pod') {
       const pods = d.node(keyOf('Pod', ns, o.metadata.name), `pod_${o.metadata.name}`, podsLabel(o), 'subroutine', ns);
       workloads.push({ object: o, pods, labels: template?.labels ?? {} });
       continue;
     }
     d.node(keyOf(o.kind, ns, o.metadata.name), `${prefix}_${o.metadata.name}`, objectLabel(o), SHAPE_OF[o.kind] ?? 'rect', ns);
-    if (template && WORKLOAD_KINDS.includes(o.kind)) {
+    if (template) {
       const pods = d.node(`pods/${keyOf(o.kind, ns, o.metadata.name)}`, `pods_${o.metadata.name}`, podsLabel(o), 'subroutine', ns);
       workloads.push({ object: o, pods, labels: template.labels });
     }
   }
 
-  const podsSelectedBy = (namespace: string | undefined, match: (labels: Record<string, string>) => boolean) =>
+  const podsSelectedBy = (namespace: string | undefined, match: (labels: Readonly<Record<string, unknown>>) => boolean) =>
     workloads.filter((w) => nsOf(w.object) === namespace && match(w.labels));
 
   let outside: string | undefined;
@@ -241,7 +257,7 @@ export function renderDiagram(objects: readonly K8sObject[]): string {
   for (const o of objects) {
     if (!o?.kind || !o.metadata?.name) continue;
     const ns = nsOf(o);
-    const self = () => ref(o.kind, ns, o.metadata.name);
+    const self = () => ref(o.kind, ns, o.metadata.name, o);
     const spec = o.spec ?? {};
     switch (o.kind) {
       case 'Ingress': {
@@ -249,14 +265,14 @@ export function renderDiagram(objects: readonly K8sObject[]): string {
         const backend = (b: K8sObject, label: string) => {
           if (!b?.service?.name) return;
           const port = b.service.port?.number ?? b.service.port?.name;
-          d.edge(self(), ref('Service', ns, b.service.name), `${label}${port !== undefined ? ` → :${port}` : ''}`, false);
+          d.edge(self(), ref('Service', ns, b.service.name, o), `${label}${port !== undefined ? ` → :${port}` : ''}`, false);
         };
         if (spec.defaultBackend) backend(spec.defaultBackend, 'default');
         for (const rule of spec.rules ?? []) {
           for (const p of rule.http?.paths ?? []) backend(p.backend, `${rule.host ?? '*'}${p.path ?? '/'}`);
         }
         for (const tls of spec.tls ?? []) {
-          if (tls.secretName) d.edge(self(), ref('Secret', ns, tls.secretName), `TLS ${(tls.hosts ?? []).join(' ')}`.trim(), true);
+          if (tls.secretName) d.edge(self(), ref('Secret', ns, tls.secretName, o), `TLS ${(tls.hosts ?? []).join(' ')}`.trim(), true);
         }
         break;
       }
@@ -264,7 +280,7 @@ export function renderDiagram(objects: readonly K8sObject[]): string {
         if (spec.type === 'ExternalName') {
           const target = /^([a-z0-9-]+)\.([a-z0-9-]+)(\.svc(\.cluster\.local)?)?\.?$/.exec(spec.externalName ?? '');
           const to = target && declared.has(keyOf('Service', target[2], target[1]))
-            ? ref('Service', target[2], target[1])
+            ? ref('Service', target[2], target[1], o)
             : d.node(`dns/${spec.externalName}`, `dns_${spec.externalName}`, `DNS name ${spec.externalName}`, 'round', undefined, true);
           d.edge(self(), to, 'CNAME', true);
           break;
@@ -275,11 +291,11 @@ export function renderDiagram(objects: readonly K8sObject[]): string {
           if (spec.type === 'LoadBalancer') fromOutside(self(), `load balancer :${p.port}`);
         }
         const ports = (spec.ports ?? []).map((p: K8sObject) => `:${p.port} → ${p.targetPort ?? p.port}`).join(', ');
-        for (const w of podsSelectedBy(ns, (labels) => matchesLabels(spec.selector, labels))) d.edge(self(), w.pods, ports, false);
+        for (const w of podsSelectedBy(ns, (labels) => mapSelectorMatches(spec.selector, labels))) d.edge(self(), w.pods, ports, false);
         break;
       }
       case 'NetworkPolicy': {
-        const targets = podsSelectedBy(ns, (labels) => labelSelectorMatches(spec.podSelector, labels));
+        const targets = podsSelectedBy(ns, (labels) => selectorMatches(spec.podSelector ?? {}, labels));
         for (const w of targets) d.edge(self(), w.pods, 'applies to', true);
         const peers = (list: K8sObject[] | undefined, direction: 'from' | 'to') => {
           for (const rule of list ?? []) {
@@ -295,7 +311,7 @@ export function renderDiagram(objects: readonly K8sObject[]): string {
                 const text = Object.entries(peer.namespaceSelector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(', ') || 'every namespace';
                 peerNodes.push(d.node(`nssel/${text}`, `namespaces_${text}`, `pods in namespaces ${text}`, 'round', undefined, true));
               } else {
-                peerNodes.push(...podsSelectedBy(ns, (labels) => labelSelectorMatches(peer.podSelector, labels)).map((w) => w.pods));
+                peerNodes.push(...podsSelectedBy(ns, (labels) => selectorMatches(peer.podSelector ?? {}, labels)).map((w) => w.pods));
               }
             }
             for (const peer of peerNodes) {
@@ -310,18 +326,18 @@ export function renderDiagram(objects: readonly K8sObject[]): string {
       }
       case 'PodDisruptionBudget': {
         const label = spec.minAvailable !== undefined ? `keeps ${spec.minAvailable} available` : `at most ${spec.maxUnavailable} down`;
-        for (const w of podsSelectedBy(ns, (labels) => labelSelectorMatches(spec.selector, labels))) d.edge(self(), w.pods, label, true);
+        for (const w of podsSelectedBy(ns, (labels) => selectorMatches(spec.selector ?? {}, labels))) d.edge(self(), w.pods, label, true);
         break;
       }
       case 'HorizontalPodAutoscaler': {
         const target = spec.scaleTargetRef;
-        if (target?.kind && target.name) d.edge(self(), ref(target.kind, ns, target.name), `scales ${spec.minReplicas ?? 1}–${spec.maxReplicas}`, true);
+        if (target?.kind && target.name) d.edge(self(), ref(target.kind, ns, target.name, o), `scales ${spec.minReplicas ?? 1}–${spec.maxReplicas}`, true);
         break;
       }
       case 'RoleBinding': {
-        if (o.roleRef?.name) d.edge(self(), ref(o.roleRef.kind ?? 'Role', o.roleRef.kind === 'ClusterRole' ? undefined : ns, o.roleRef.name), 'grants', true);
+        if (o.roleRef?.name) d.edge(self(), ref(o.roleRef.kind ?? 'Role', o.roleRef.kind === 'ClusterRole' ? undefined : ns, o.roleRef.name, o), 'grants', true);
         for (const s of o.subjects ?? []) {
-          if (s.kind === 'ServiceAccount') d.edge(self(), ref('ServiceAccount', s.namespace ?? ns, s.name), 'to', true);
+          if (s.kind === 'ServiceAccount') d.edge(self(), ref('ServiceAccount', s.namespace ?? ns, s.name, o), 'to', true);
         }
         break;
       }
@@ -332,11 +348,12 @@ export function renderDiagram(objects: readonly K8sObject[]): string {
 
   for (const { object, pods } of workloads) {
     const ns = nsOf(object);
-    const template = podTemplate(object);
-    if (object.kind !== 'Pod') d.edge(ref(object.kind, ns, object.metadata.name), pods, createsLabel(object), false);
+    const template = podTemplateOf(object);
+    const self = () => ref(object.kind, ns, object.metadata.name, object);
+    if (object.kind !== 'Pod') d.edge(self(), pods, createsLabel(object), false);
     if (object.kind === 'StatefulSet') {
       const spec = object.spec ?? {};
-      if (spec.serviceName) d.edge(ref(object.kind, ns, object.metadata.name), ref('Service', ns, spec.serviceName), 'serviceName', true);
+      if (spec.serviceName) d.edge(self(), ref('Service', ns, spec.serviceName, object), 'serviceName', true);
       for (const claim of spec.volumeClaimTemplates ?? []) {
         const claimName = claim.metadata?.name ?? 'data';
         const details = [claim.spec?.resources?.requests?.storage, claim.spec?.storageClassName ? `class ${claim.spec.storageClassName}` : undefined]
@@ -345,12 +362,10 @@ export function renderDiagram(objects: readonly K8sObject[]): string {
         const names = `${claimName}-${object.metadata.name}-0${n > 1 ? ` … ${claimName}-${object.metadata.name}-${n - 1}` : ''}`;
         const claims = d.node(`claims/${keyOf(object.kind, ns, object.metadata.name)}/${claimName}`, `pvc_${object.metadata.name}_${claimName}`,
           [`PersistentVolumeClaims ${names}`, 'one per pod, from volumeClaimTemplates', details].filter(Boolean).join('<br/>'), 'cylinder', ns);
-        const mounts = [...new Set(containersOf(template?.spec).flatMap(({ container }) =>
-          (container.volumeMounts ?? []).filter((m: K8sObject) => m.name === claimName).map((m: K8sObject) => m.mountPath as string)))];
-        d.edge(pods, claims, ['volume', ...mounts].join(' '), true);
+        d.edge(pods, claims, ['volume', ...mountPaths(template, claimName)].join(' '), true);
       }
     }
-    for (const r of podRefs(template?.spec)) d.edge(pods, ref(r.kind, ns, r.name), r.how, true);
+    for (const r of podRefs(template)) d.edge(pods, ref(r.kind, ns, r.name, object), r.how, true);
   }
 
   return d.render();

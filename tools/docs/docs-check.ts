@@ -13,7 +13,7 @@
 // What the document did earlier also counts: a `kubectl port-forward` opens its local port,
 // `minikube tunnel` opens the ingress controller's ports 80 and 443 on 127.0.0.1, and
 // `kubectl scale statefulset` makes pods and claims with higher ordinals.
-import { K8sObject, containerPorts, containersOf, podTemplate } from '../manifests';
+import { K8sObject, LabelSelector, containerPorts, containersOf, podTemplateOf, selectorMatches } from '../../validator/model';
 import { codeBlocks, inlineCodes } from './markdown';
 import { Command, Word, programWords, splitCommands } from './shell-words';
 
@@ -164,10 +164,10 @@ const flagValue = (args: ParsedArgs, ...names: string[]): Word | undefined => {
 };
 const hasFlag = (args: ParsedArgs, ...names: string[]) => names.some((n) => args.flags.has(n));
 
-/** Whether an object with these labels (or a pod template with them) matches an equality selector. */
+/** Whether an object with these labels (or a pod template with them) matches equality requirements. */
 function labelsMatch(object: K8sObject, pairs: Array<[string, string]>): boolean {
-  const sets = [object.metadata?.labels ?? {}, podTemplate(object)?.labels ?? {}];
-  return sets.some((labels) => pairs.every(([k, v]) => labels[k] === v));
+  const selector: LabelSelector = { matchExpressions: pairs.map(([key, value]) => ({ key, operator: 'In', values: [value] })) };
+  return [object.metadata?.labels ?? {}, podTemplateOf(object)?.labels ?? {}].some((labels) => selectorMatches(selector, labels));
 }
 
 /** The equality requirements of a label selector (`a=b,c==d`); set-based parts are ignored. */
@@ -487,13 +487,13 @@ class DocChecker {
 
   private checkContainer(command: Command, target: { kind: string; name: string; object?: K8sObject }, container: string): void {
     if (!target.object) return;
-    const names = containersOf(podTemplate(target.object)?.spec).map((c) => c.container.name);
+    const names = containersOf(podTemplateOf(target.object)).map((c) => c.container.name);
     if (!names.includes(container)) this.problem(command, `${target.kind} "${target.name}" has no container "${container}" (it has: ${names.join(', ')})`);
   }
 
   private checkContainerPort(command: Command, target: { kind: string; name: string; object?: K8sObject }, port: string): void {
     if (!target.object) return;
-    const ports = containerPorts(podTemplate(target.object)?.spec);
+    const ports = containerPorts(podTemplateOf(target.object));
     if (!ports.some((p) => String(p.containerPort) === port || p.name === port)) {
       this.problem(command, `${target.kind} "${target.name}" exposes no container port ${port} (it has: ${ports.map((p) => p.containerPort).join(', ') || 'none'})`);
     }
@@ -509,7 +509,7 @@ class DocChecker {
       const selector = flagValue(args, '-l', '--selector');
       if (selector && !selector.dynamic) {
         const pairs = equalityPairs(selector.text);
-        targets = this.w.inNamespace(ctx.ns ?? undefined).filter((o) => podTemplate(o) && labelsMatch(o, pairs))
+        targets = this.w.inNamespace(ctx.ns ?? undefined).filter((o) => podTemplateOf(o) && labelsMatch(o, pairs))
           .map((o) => ({ kind: o.kind, name: o.metadata.name, object: o }));
       }
     }
@@ -530,16 +530,16 @@ class DocChecker {
 
   /** `localhost:PORT` inside a pod: some container of the pod must listen on that port. */
   private checkPodLocalPort(command: Command, pods: readonly ExecTarget[], port: number): void {
-    const known = pods.filter((t) => t.object && podTemplate(t.object));
+    const known = pods.filter((t) => t.object && podTemplateOf(t.object));
     if (known.length === 0) return;
-    if (known.some((t) => containerPorts(podTemplate(t.object)!.spec).some((p) => p.containerPort === port))) return;
+    if (known.some((t) => containerPorts(podTemplateOf(t.object)).some((p) => p.containerPort === port))) return;
     const t = known[0];
-    const ports = containerPorts(podTemplate(t.object)!.spec).map((p) => p.containerPort);
+    const ports = containerPorts(podTemplateOf(t.object)).map((p) => p.containerPort);
     this.problem(command, `localhost:${port} inside a pod of ${t.kind} "${t.name}": no container of the pod listens on ${port} (container ports: ${ports.join(', ') || 'none'})`);
   }
 
   private hasContainer(object: K8sObject | undefined, name: string): boolean {
-    return !object || containersOf(podTemplate(object)?.spec).some((c) => c.container.name === name);
+    return !object || containersOf(podTemplateOf(object)).some((c) => c.container.name === name);
   }
 
   private checkForwardPort(command: Command, target: { kind: string; name: string; object?: K8sObject }, remote: string): void {

@@ -6,7 +6,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { DIAGRAM_LEGEND, renderDiagram } from './diagram';
 import { DocProblem, checkDocs, docCommands, formatProblem } from './docs-check';
-import { Dist, K8sObject, loadDist } from '../manifests';
+import { K8sObject } from '../../validator/model';
+import { Dist, loadDist } from './dist';
 import { between, replaceBetween, sections } from './markdown';
 import { DEFAULT_PROFILE } from '../../examples/profiles';
 
