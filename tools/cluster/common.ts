@@ -2,6 +2,7 @@
 // command's outcome becomes an exit code and one line of output.
 import * as fs from 'fs';
 import * as path from 'path';
+import * as util from 'util';
 import { InputError, K8sObject, parseManifests } from '../../validator/model';
 import { Kubectl, UserError, firstLine } from './kubectl';
 
@@ -41,10 +42,13 @@ export interface Target {
 /** Parses `<example> [profile]`; throws a UserError that lists the valid values. */
 export function parseTarget(command: string, argv: readonly string[], deps: ClusterDeps): { example: string; profile: ProfileInfo } {
   const usage = `usage: npm run ${command} -- <example> [profile]; examples: ${deps.examples.join(', ')}; profiles: ${deps.profiles.map((p) => p.name).join(', ')}`;
-  const flags = argv.filter((a) => a.startsWith('-'));
-  if (flags.length > 0) throw new UserError(`unknown option "${flags[0]}": ${usage}`);
-  if (argv.length === 0 || argv.length > 2) throw new UserError(usage);
-  const [example, profileName = deps.defaultProfile] = argv;
+  const { tokens } = util.parseArgs({ args: [...argv], options: {}, strict: false, allowPositionals: true, tokens: true });
+  // The commands take no option: any (`-f`, `--force`, even `--`) is refused.
+  const option = tokens.find((t) => t.kind !== 'positional');
+  if (option) throw new UserError(`unknown option "${argv[option.index]}": ${usage}`);
+  const positionals = tokens.flatMap((t) => (t.kind === 'positional' ? [t.value] : []));
+  if (positionals.length === 0 || positionals.length > 2) throw new UserError(usage);
+  const [example, profileName = deps.defaultProfile] = positionals;
   if (!deps.examples.includes(example)) throw new UserError(`unknown example "${example}": known examples are ${deps.examples.join(', ')}`);
   const profile = deps.profiles.find((p) => p.name === profileName);
   if (!profile) throw new UserError(`unknown profile "${profileName}": valid profiles are ${deps.profiles.map((p) => p.name).join(', ')}`);
