@@ -1,9 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-
-// scripts/ holds plain Node scripts; this one has no type declarations.
-const { findCycles } = require('../scripts/import-cycles') as { findCycles: (root: string) => string[][] };
+import { findCycles } from '../scripts/import-cycles';
 
 const ROOT = path.join(__dirname, '..');
 

@@ -6,7 +6,7 @@
 //   path its kind keeps it) and their containers, init containers and native sidecars;
 // - manifest-set.ts: objects applied together, the one label-selector matcher and the one reader
 //   of the external-refs annotation (on the object, its pod template or its Namespace).
-export type { K8sObject, Manifest } from './manifest';
+export type { Json, K8sObject, Manifest } from './manifest';
 export { manifestsOf } from './manifest';
 export { EXIT, InputError, parseManifests, readManifests } from './load';
 export type { ContainerAt, ContainerRole, PodRef, PodSpecAt, PodTemplate } from './pod-specs';

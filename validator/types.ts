@@ -1,6 +1,6 @@
 import type { ManifestSet } from './manifest-set';
 
-export type { K8sObject, Manifest } from './manifest';
+export type { Json, K8sObject, Manifest } from './manifest';
 
 /** A broken rule: where, which rule, and what to change, in plain words. */
 export interface Finding {
