@@ -93,6 +93,11 @@ describe('diagram of a manifest with every kind', () => {
     expect(nodes(renderDiagram(shopWithExternalRefsOn(holder))).get('secret_db_credentials')).toBe(`Secret db-credentials<br/>${note}`);
   });
 
+  test('a Service with an empty selector draws no traffic to any pods', () => {
+    const objects = shopObjects().map((o) => (o.kind === 'Service' && o.metadata.name === 'web' ? { ...o, spec: { ...o.spec, selector: {} } } : o));
+    expect(edges(renderDiagram(objects)).filter((e) => e.startsWith('svc_web '))).toEqual([]);
+  });
+
   test('ExternalName: an alias of a Service in the manifests points at it, any other name at a DNS node', () => {
     expect(edges(text)).toEqual(expect.arrayContaining([
       'svc_db_alias -.->|"CNAME"| svc_db',
