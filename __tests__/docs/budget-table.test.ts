@@ -1,5 +1,5 @@
 import { budgetTable } from '../../tools/docs/budget-table';
-import { K8sObject } from '../../tools/manifests';
+import { K8sObject } from '../../validator/model';
 
 const pod = (cpu: string, memory: string) => ({ spec: { containers: [{ resources: { requests: { cpu, memory }, limits: { memory } } }] } });
 
