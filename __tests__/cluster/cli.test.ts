@@ -96,11 +96,13 @@ describe('npm run deploy / destroy / smoke, run as a user runs them', () => {
       ['version', '--output=json', '--request-timeout=10s'],
       ['apply', '-f', 'dist/minikube/deployment.yaml', '--prune', '-l', 'app.kubernetes.io/part-of=deployment-demo', ...PRUNE_ALLOWLIST.map((k) => `--prune-allowlist=${k}`)],
       ['rollout', 'status', '-n', 'deployment-demo', 'deployment/web', '--timeout=300s'],
+      ['rollout', 'status', '-n', 'deployment-demo', 'deployment/toolbox', '--timeout=300s'],
     ]);
     expect(lines(r.stdout)).toEqual([
       'deploy: dist/minikube/deployment.yaml → context "minikube" (Kubernetes v1.31.2)',
       'namespace/example configured (fake, from dist/minikube/deployment.yaml)',
       'deployment/web successfully rolled out',
+      'deployment/toolbox successfully rolled out',
       'deploy: deployment is running in namespace deployment-demo; check it with npm run smoke -- deployment',
     ]);
   });

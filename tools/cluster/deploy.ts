@@ -31,6 +31,8 @@ export const PRUNE_ALLOWLIST: readonly string[] = [
   'core/v1/PersistentVolumeClaim',
   'core/v1/Pod',
   'core/v1/ServiceAccount',
+  'core/v1/ResourceQuota',
+  'core/v1/LimitRange',
   'apps/v1/Deployment',
   'apps/v1/StatefulSet',
   'apps/v1/DaemonSet',
