@@ -105,25 +105,27 @@ test('a synth killed at any step leaves every file whole, and the next run recov
 const canMount = process.platform === 'linux'
   && spawnSync('unshare', ['--user', '--map-root-user', '--mount', 'true'], { timeout: PROCESS_TIMEOUT_MS }).status === 0;
 
-(canMount ? test : test.skip)('synth writes, and replaces, an output folder that is a mount point', () => {
-  const outdir = path.join(tmp, 'mounted');
-  fs.mkdirSync(outdir);
-  const script = [
-    'mount -t tmpfs synth-test "$1"',
-    `"${process.execPath}" scripts/run.js main.ts --outdir "$1" --profile k3s`,
-    `"${process.execPath}" scripts/run.js main.ts --outdir "$1"`,
-    'cd "$1" && find . -type f | sort',
-  ].join(' && ');
-  const r = spawnSync('unshare', ['--user', '--map-root-user', '--mount', 'sh', '-c', script, 'sh', outdir], {
-    cwd: ROOT, encoding: 'utf8', env: { ...process.env, DEBUG: '' }, timeout: PROCESS_TIMEOUT_MS, killSignal: 'SIGKILL',
+(canMount ? describe : describe.skip)('an output folder that is a mount point', () => {
+  test('synth writes it, and replaces its files', () => {
+    const outdir = path.join(tmp, 'mounted');
+    fs.mkdirSync(outdir);
+    const script = [
+      'mount -t tmpfs synth-test "$1"',
+      `"${process.execPath}" scripts/run.js main.ts --outdir "$1" --profile k3s`,
+      `"${process.execPath}" scripts/run.js main.ts --outdir "$1"`,
+      'cd "$1" && find . -type f | sort',
+    ].join(' && ');
+    const r = spawnSync('unshare', ['--user', '--map-root-user', '--mount', 'sh', '-c', script, 'sh', outdir], {
+      cwd: ROOT, encoding: 'utf8', env: { ...process.env, DEBUG: '' }, timeout: PROCESS_TIMEOUT_MS, killSignal: 'SIGKILL',
+    });
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    const files = r.stdout.split('\n').filter(Boolean);
+    expect(files).toContain('./.synth-files');
+    expect(files).toContain('./minikube/deployment.yaml');
+    expect(files).toContain('./k3s/deployment.yaml');
+    expect(files.filter((f) => f.includes('.synth-run'))).toEqual([]);
+    // The mount ended with its namespace: nothing was written beside it, or into the folder below it.
+    expect(fs.readdirSync(tmp).filter((n) => n.includes('staging'))).toEqual([]);
+    expect(fs.readdirSync(outdir)).toEqual([]);
   });
-  expect([r.status, r.stderr]).toEqual([0, '']);
-  const files = r.stdout.split('\n').filter(Boolean);
-  expect(files).toContain('./.synth-files');
-  expect(files).toContain('./minikube/deployment.yaml');
-  expect(files).toContain('./k3s/deployment.yaml');
-  expect(files.filter((f) => f.includes('.synth-run'))).toEqual([]);
-  // The mount ended with its namespace: nothing was written beside it, or into the folder below it.
-  expect(fs.readdirSync(tmp).filter((n) => n.includes('staging'))).toEqual([]);
-  expect(fs.readdirSync(outdir)).toEqual([]);
 });
