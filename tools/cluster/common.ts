@@ -26,6 +26,10 @@ export interface ClusterDeps {
    * dist/ file that differs from it (an edited chart.ts that was not synthesized).
    */
   readonly freshYaml?: (example: string, profile: string) => string;
+  /** How long one kubectl call may take, in seconds (KUBECTL_TIMEOUT); DEFAULT_TIMEOUT_SECONDS when not given. */
+  readonly timeoutSeconds?: number;
+  /** The environment kubectl runs with: when given, a missing or broken kubeconfig is named as such. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export interface Target {
@@ -55,6 +59,10 @@ export function parseTarget(command: string, argv: readonly string[], deps: Clus
 export function loadTarget(example: string, profile: ProfileInfo, deps: ClusterDeps): Target {
   const file = path.posix.join('dist', profile.name, `${example}.yaml`);
   const full = path.join(deps.root, file);
+  // A journal in the run folder of synth: a synth is writing dist/, or was killed while it did.
+  if (fs.existsSync(path.join(deps.root, 'dist', '.synth-run', 'journal'))) {
+    throw new UserError('dist/ is being written by npm run synth (or one was killed while writing it): wait for it, or run npm run synth');
+  }
   if (!fs.existsSync(full)) throw new UserError(`${file} does not exist: run npm run synth first`);
   const text = fs.readFileSync(full, 'utf8');
   if (deps.freshYaml && deps.freshYaml(example, profile.name) !== text) {
