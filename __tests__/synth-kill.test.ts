@@ -5,7 +5,7 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { recoverOutdir, writeOutdir } from '../tools/synth/outdir';
+import { recoverOutdir, unfinishedSynth, writeOutdir } from '../tools/synth/outdir';
 import { generationFiles } from './fixtures/synth-generation';
 import { PROCESS_TIMEOUT_MS } from './process';
 
@@ -72,6 +72,7 @@ test('a synth killed at any step leaves every file whole, and the next run recov
   expect(total).toBeGreaterThan(20);
 
   const outcomes: string[] = new Array(total);
+  const unfinished: boolean[] = new Array(total);
   const steps = Array.from({ length: total }, (_, i) => i + 1);
   const worker = async () => {
     for (let step = steps.shift(); step !== undefined; step = steps.shift()) {
@@ -83,6 +84,7 @@ test('a synth killed at any step leaves every file whole, and the next run recov
       for (const file of new Set([...Object.keys(oldTree), ...Object.keys(newTree)])) {
         expect([step, file, [oldTree[file], newTree[file]].includes(tree[file])]).toEqual([step, file, true]);
       }
+      unfinished[step - 1] = unfinishedSynth(dir);
       recoverOutdir(dir);
       const recovered = readTree(dir);
       expect([step, fs.readdirSync(dir).filter((n) => n.startsWith('.synth-') && n !== '.synth-files')]).toEqual([step, []]);
@@ -99,6 +101,9 @@ test('a synth killed at any step leaves every file whole, and the next run recov
   const commit = outcomes.indexOf('new');
   expect(commit).toBeGreaterThan(10);
   expect(outcomes).toEqual([...Array(commit).fill('old'), ...Array(total - commit).fill('new')]);
+  // A kill between the commit point and the end leaves an unfinished synth (which deploy refuses to read).
+  expect(unfinished.indexOf(true)).toBe(commit);
+  expect(unfinished.filter(Boolean).length).toBeGreaterThan(5);
 });
 
 // A mount point needs a mount namespace of its own (unshare), which some machines do not allow.

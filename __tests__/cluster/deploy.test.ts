@@ -34,6 +34,16 @@ const shopDeps = (kubectl: ReturnType<typeof fakeKubectl>, objects?: K8sObject[]
   return deps(kubectl, { root, examples: ['shop'] });
 };
 
+test('deploy refuses a dist/ that a synth has not finished writing', async () => {
+  const kubectl = fakeKubectl(HEALTHY);
+  const d = shopDeps(kubectl);
+  // What a synth killed after its commit point leaves (tools/synth/outdir.ts).
+  fs.mkdirSync(path.join(d.root, 'dist', '.synth-run'));
+  fs.writeFileSync(path.join(d.root, 'dist', '.synth-run', 'journal'), '{}');
+  await expect(runDeploy(['shop'], d)).rejects.toThrow(new UserError('dist/ is being written by npm run synth (or one was killed while writing it): wait for it, or run npm run synth'));
+  expect(kubectl.calls).toEqual([]);
+});
+
 describe('arguments', () => {
   const d = deps(fakeKubectl());
   test.each<[string[], string]>([

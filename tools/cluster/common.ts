@@ -3,6 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { K8sObject, parseManifests } from '../manifests';
+import { unfinishedSynth } from '../synth/outdir';
 import { Kubectl, UserError, firstLine } from './kubectl';
 
 /** What the scripts need to know of a profile. */
@@ -59,8 +60,7 @@ export function parseTarget(command: string, argv: readonly string[], deps: Clus
 export function loadTarget(example: string, profile: ProfileInfo, deps: ClusterDeps): Target {
   const file = path.posix.join('dist', profile.name, `${example}.yaml`);
   const full = path.join(deps.root, file);
-  // A journal in the run folder of synth: a synth is writing dist/, or was killed while it did.
-  if (fs.existsSync(path.join(deps.root, 'dist', '.synth-run', 'journal'))) {
+  if (unfinishedSynth(path.join(deps.root, 'dist'))) {
     throw new UserError('dist/ is being written by npm run synth (or one was killed while writing it): wait for it, or run npm run synth');
   }
   if (!fs.existsSync(full)) throw new UserError(`${file} does not exist: run npm run synth first`);

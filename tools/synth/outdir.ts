@@ -415,6 +415,14 @@ export function legacyLeftovers(outdir: string): string[] {
 }
 
 /**
+ * Whether a synth of `outdir` is past its commit point and not finished: one is writing it now,
+ * or one was killed while it did (the next synth finishes it). Its files are then a mix of old and new.
+ */
+export function unfinishedSynth(outdir: string): boolean {
+  return exists(path.join(outdir, RUN_DIR, JOURNAL));
+}
+
+/**
  * Recovers what killed runs left in `outdir` (see the top of this file) without writing anything
  * new: afterwards it holds the files of the last run that reached its commit point.
  */
