@@ -1,4 +1,5 @@
 import * as path from 'path';
+import * as util from 'util';
 import { ApiObject, App, Chart, Yaml } from 'cdk8s';
 import { EXAMPLES, Example } from '../../examples';
 import { DEFAULT_PROFILE, PROFILES, Profile, getProfile } from '../../examples/profiles';
@@ -68,17 +69,24 @@ export function parseSynthArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
   let profileName = env.SYNTH_PROFILE;
   let outdir = env.CDK8S_OUTDIR ?? DEFAULT_OUTDIR;
   let help = false;
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].split(/=(.*)/s, 2);
-    const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === '') throw new ArgumentError(`${flag} needs a value`);
-      return v;
-    };
-    if (flag === '--profile') profileName = value();
-    else if (flag === '--outdir') outdir = value();
-    else if (flag === '--help' || flag === '-h') help = true;
-    else throw new ArgumentError(`unknown argument "${argv[i]}": usage: npm run synth -- [--profile ${PROFILES.map((p) => p.name).join('|')}] [--outdir DIR]`);
+  const { tokens } = util.parseArgs({
+    args: [...argv], strict: false, allowPositionals: true, tokens: true,
+    options: { profile: { type: 'string' }, outdir: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  for (const token of tokens) {
+    const known = token.kind === 'option' && ['profile', 'outdir', 'help'].includes(token.name);
+    if (!known) {
+      const arg = argv[token.index];
+      throw new ArgumentError(`unknown argument "${arg}": usage: npm run synth -- [--profile ${PROFILES.map((p) => p.name).join('|')}] [--outdir DIR]`);
+    }
+    if (token.kind !== 'option') continue;
+    if (token.name === 'help') {
+      help = true;
+      continue;
+    }
+    if (token.value === undefined || token.value === '') throw new ArgumentError(`--${token.name} needs a value`);
+    if (token.name === 'profile') profileName = token.value;
+    else outdir = token.value;
   }
   let profiles: readonly Profile[] = PROFILES;
   if (profileName !== undefined) {
