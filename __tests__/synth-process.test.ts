@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { PROCESS_TIMEOUT_MS } from './process';
 
 // These tests run synth as users do, in a separate node process.
 const ROOT = path.join(__dirname, '..');
@@ -10,7 +11,7 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 function run(entry: string, args: string[], env: NodeJS.ProcessEnv = {}) {
   const result = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'run.js'), entry, ...args], {
-    cwd: ROOT, encoding: 'utf8', env: { ...process.env, DEBUG: '', ...env },
+    cwd: ROOT, encoding: 'utf8', env: { ...process.env, DEBUG: '', ...env }, timeout: PROCESS_TIMEOUT_MS, killSignal: 'SIGKILL',
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }

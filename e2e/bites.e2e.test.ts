@@ -8,7 +8,7 @@ import * as path from 'path';
 import { Yaml } from 'cdk8s';
 import { getProfile } from '../examples/profiles';
 import { deployPlan } from '../tools/cluster/deploy';
-import { validate } from '../tools/validate';
+import { validate } from '../validator';
 import { Obj, checkAdmitted } from './checks';
 import { getJson, kubectl, kubectlOk, manifests } from './lib';
 

@@ -3,7 +3,7 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseManifests } from '../tools/manifests';
+import { parseManifests } from '../validator/model';
 import { Live, Obj } from './checks';
 export { NOT_SIMULATED } from './not-simulated';
 
@@ -51,7 +51,7 @@ export const npmRun = (script: string, args: readonly string[], timeoutMs = 600_
 
 export function manifests(example: string, profile: string): Obj[] {
   const file = path.join('dist', profile, `${example}.yaml`);
-  return parseManifests(fs.readFileSync(path.join(ROOT, file), 'utf8'), file);
+  return parseManifests(file, fs.readFileSync(path.join(ROOT, file), 'utf8')).map((m) => m.object);
 }
 
 export const namespaceOf = (objects: Obj[]): string => objects.find((o) => o.kind === 'Namespace')?.metadata?.name ?? objects.find((o) => o.metadata?.namespace)?.metadata?.namespace;

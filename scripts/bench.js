@@ -8,7 +8,7 @@
 //
 // The commands run interleaved (floor, synth, synth-edit, ts-node, floor, ...) so that load on the
 // machine affects them alike; each figure is the median of the runs. Then one cold `npm test`
-// (jest cache and tsc build info cleared) is timed once.
+// (jest cache, tsc build info and ESLint cache cleared) is timed once.
 // Targets: synth <= 3x the floor; cold npm test <= 20 s.
 //
 // With --e2e, also the real control plane (tools/control-plane), when its binaries are built:
@@ -20,11 +20,18 @@ const { spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const util = require('util');
 
 const root = path.resolve(__dirname, '..');
-const withE2e = process.argv.includes('--e2e');
-const runsArg = process.argv.indexOf('--runs');
-const runs = runsArg === -1 ? 5 : Number(process.argv[runsArg + 1]);
+function parseOptions() {
+  try {
+    const { values } = util.parseArgs({ options: { runs: { type: 'string', default: '5' }, e2e: { type: 'boolean', default: false } } });
+    return { runs: Number(values.runs), withE2e: values.e2e };
+  } catch {
+    return { runs: NaN, withE2e: false };
+  }
+}
+const { runs, withE2e } = parseOptions();
 if (!Number.isInteger(runs) || runs < 1) {
   console.error('usage: npm run bench -- [--runs N] [--e2e]');
   process.exit(2);
@@ -65,6 +72,7 @@ for (let i = 0; i < runs; i++) {
 const medians = Object.fromEntries(cases.map(([name]) => [name, median(samples[name])]));
 
 fs.rmSync(path.join(root, 'node_modules', '.cache', 'tsc'), { recursive: true, force: true });
+fs.rmSync(path.join(root, 'node_modules', '.cache', 'eslint'), { recursive: true, force: true });
 time('npx', ['jest', '--clearCache']);
 const testMs = time('npm', ['test', '--silent']);
 fs.rmSync(outdir, { recursive: true, force: true });

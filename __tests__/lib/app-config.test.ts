@@ -1,9 +1,9 @@
-import { Chart, Testing } from 'cdk8s';
+import { App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { AppConfig, AppConfigProps, CONFIG_CHECKSUM_ANNOTATION, EXTERNAL_REFS_ANNOTATION, NamespacedChart, secureContainer } from '../../lib';
 
 function setup(props: Partial<AppConfigProps> = {}) {
-  const chart = new NamespacedChart(Testing.app(), 'test', { namespace: 'test' });
+  const chart = new NamespacedChart(new App(), 'test', { namespace: 'test' });
   const config = new AppConfig(chart, 'Config', { name: 'settings', data: { MODE: 'fast', LEVEL: '3' }, ...props });
   const deployment = new kplus.Deployment(chart, 'App', { metadata: { name: 'app' }, replicas: 1 });
   const container = deployment.addContainer(secureContainer({ name: 'app', image: 'example/app:1.0.0', user: 1000, cpuMillis: 5, memoryMiB: 8 }));

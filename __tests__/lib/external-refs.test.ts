@@ -1,9 +1,9 @@
-import { Chart, Testing } from 'cdk8s';
+import { App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { EXTERNAL_REFS_ANNOTATION, addExternalRef, externalRefs } from '../../lib';
 
 describe('external refs', () => {
-  const configMap = () => new kplus.ConfigMap(new Chart(Testing.app(), 'test'), 'Map', { metadata: { name: 'm' } });
+  const configMap = () => new kplus.ConfigMap(new Chart(new App(), 'test'), 'Map', { metadata: { name: 'm' } });
 
   test('each reference once, sorted, comma-separated; other annotations kept', () => {
     const map = configMap();

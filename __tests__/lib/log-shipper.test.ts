@@ -1,10 +1,10 @@
-import { Chart, Testing } from 'cdk8s';
+import { App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { LOG_SHIPPER_SCRIPT, LogShipperProps, NamespacedChart, addLogShipper, secureContainer } from '../../lib';
 
 /** A chart with one Deployment whose app container writes to an emptyDir `logs` at /var/log/app. */
 function setup() {
-  const chart = new NamespacedChart(Testing.app(), 'test', { namespace: 'test' });
+  const chart = new NamespacedChart(new App(), 'test', { namespace: 'test' });
   const deployment = new kplus.Deployment(chart, 'App', { metadata: { name: 'app' }, replicas: 1 });
   const app = deployment.addContainer(secureContainer({ name: 'app', image: 'example/app:1.0.0', user: 1000, cpuMillis: 5, memoryMiB: 8 }));
   const volume = kplus.Volume.fromEmptyDir(chart, 'Logs', 'logs');

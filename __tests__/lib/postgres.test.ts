@@ -1,8 +1,8 @@
-import { Chart, Testing } from 'cdk8s';
+import { App, Chart, Testing } from 'cdk8s';
 import { EXTERNAL_REFS_ANNOTATION, NamespacedChart, POSTGRES_IMAGE, Postgres, PostgresProps } from '../../lib';
 import { K8sObject, findObject, selects } from '../helpers';
 
-const chart = (): Chart => new NamespacedChart(Testing.app(), 'test', { namespace: 'test' });
+const chart = (): Chart => new NamespacedChart(new App(), 'test', { namespace: 'test' });
 const postgres = (props: Partial<PostgresProps> = {}) => new Postgres(chart(), 'Db', {
   database: 'app', credentials: { secretName: 'db-credentials' }, ...props,
 });

@@ -1,9 +1,9 @@
-import { Chart, Testing } from 'cdk8s';
+import { App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { NamespacedChart, NodeAgent, NodeAgentProps, TOPOLOGY_ZONE, WebApp, spreadPods } from '../../lib';
 import { K8sObject, findObject } from '../helpers';
 
-const chart = (): Chart => new NamespacedChart(Testing.app(), 'test', { namespace: 'test' });
+const chart = (): Chart => new NamespacedChart(new App(), 'test', { namespace: 'test' });
 
 describe('NodeAgent', () => {
   const agent = (props: NodeAgentProps = {}) => findObject(Testing.synth(Chart.of(new NodeAgent(chart(), 'Agent', props))), 'DaemonSet', props.name ?? 'node-agent');

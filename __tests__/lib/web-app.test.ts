@@ -1,14 +1,14 @@
-import { Chart, Testing } from 'cdk8s';
+import { App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { NamespacedChart, WHOAMI_IMAGE, WebApp, WebAppProps, WhoamiApp } from '../../lib';
 
-const chart = (): Chart => new NamespacedChart(Testing.app(), 'test', { namespace: 'test' });
+const chart = (): Chart => new NamespacedChart(new App(), 'test', { namespace: 'test' });
 const webApp = (props: Partial<WebAppProps> = {}) => new WebApp(chart(), 'Web', { name: 'web', image: 'example/web:1.0.0', port: 8080, ...props });
 
 describe('WebApp', () => {
   test('defaults: one replica, 10m/16Mi requested, 64Mi limit, user 65532, /tmp writable', () => {
     const app = webApp();
-    const [, deployment] = Testing.synth(Chart.of(app));
+    const deployment = Testing.synth(Chart.of(app)).find((o) => o.kind === 'Deployment');
     const container = deployment.spec.template.spec.containers[0];
     expect(deployment.spec.replicas).toBe(1);
     expect(container.resources).toEqual({ requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } });
@@ -72,7 +72,7 @@ describe('WhoamiApp', () => {
 
 describe('nodePorts', () => {
   test('two Services of one app cannot claim the same nodePort, even in different charts', () => {
-    const app = Testing.app();
+    const app = new App();
     const first = new WebApp(new NamespacedChart(app, 'one', { namespace: 'one' }), 'Web', { name: 'web', image: 'example/web:1.0.0', port: 8080 });
     const second = new WebApp(new NamespacedChart(app, 'two', { namespace: 'two' }), 'Web', { name: 'web', image: 'example/web:1.0.0', port: 8080 });
     first.expose('Svc', { name: 'web', type: kplus.ServiceType.NODE_PORT, nodePort: 30123 });
@@ -89,7 +89,7 @@ describe('nodePorts', () => {
 
 describe('NamespacedChart', () => {
   test('refuses a namespace that is not a DNS label', () => {
-    expect(() => new NamespacedChart(Testing.app(), 'x', { namespace: 'My.Namespace' })).toThrow(new Error('namespace "My.Namespace" is not a DNS label: use at most 63 lowercase letters, digits and \'-\', starting with a letter and ending with a letter or digit'));
+    expect(() => new NamespacedChart(new App(), 'x', { namespace: 'My.Namespace' })).toThrow(new Error('namespace "My.Namespace" is not a DNS label: use at most 63 lowercase letters, digits and \'-\', starting with a letter and ending with a letter or digit'));
   });
 
   test('puts part-of and managed-by on every object and the Namespace first, without a namespace', () => {

@@ -1,9 +1,9 @@
-import { Chart, Testing } from 'cdk8s';
+import { App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { EXTERNAL_REFS_ANNOTATION, IngressRoute, NamespacedChart, WebApp, WebIngress, WebIngressProps } from '../../lib';
 
 function setup() {
-  const chart = new NamespacedChart(Testing.app(), 'test', { namespace: 'test' });
+  const chart = new NamespacedChart(new App(), 'test', { namespace: 'test' });
   const app = new WebApp(chart, 'App', { name: 'app', image: 'example/app:1.0.0', port: 8080 });
   const service = app.expose('Service', { name: 'app', port: 80 });
   const twoPorts = new kplus.Service(chart, 'TwoPorts', { metadata: { name: 'two' }, ports: [{ port: 80, targetPort: 8080 }, { port: 443, targetPort: 8443 }] });

@@ -396,7 +396,7 @@ export async function startCluster(options: StartOptions): Promise<Cluster> {
     fs.rmSync(dir, { recursive: true, force: true });
     fs.rmSync(stateFile, { force: true });
     process.removeListener('exit', onExit);
-    throw new Error(`${(e as Error).message}\n${tails}`);
+    throw new Error(`${(e as Error).message}\n${tails}`, { cause: e });
   }
 }
 
@@ -476,7 +476,7 @@ export function classesYaml(profile: string): string {
 export function connectionsOf(pids: number[]): string[] {
   const inodes = new Set<string>();
   for (const pid of pids) {
-    let fds: string[] = [];
+    let fds: string[];
     try { fds = fs.readdirSync(`/proc/${pid}/fd`); } catch { continue; }
     for (const fd of fds) {
       try {
@@ -487,7 +487,7 @@ export function connectionsOf(pids: number[]): string[] {
   }
   const remotes: string[] = [];
   for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let lines: string[] = [];
+    let lines: string[];
     try { lines = fs.readFileSync(table, 'utf8').trim().split('\n').slice(1); } catch { continue; }
     for (const line of lines) {
       const cols = line.trim().split(/\s+/);
