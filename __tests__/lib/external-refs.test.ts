@@ -23,11 +23,4 @@ describe('external refs', () => {
     expect(externalRefs({ [EXTERNAL_REFS_ANNOTATION]: 'Secret/a, Secret/b' })).toEqual(['Secret/a', 'Secret/b']);
   });
 
-  test.each([
-    ['secret', 'a', 'kind "secret" is not a Kubernetes kind: use its CamelCase name, e.g. "Secret"'],
-    ['Secret', 'A', 'name "A" is not a valid object name: use at most 253 lowercase letters, digits, \'-\' and \'.\''],
-    ['Secret', 'a,b', 'name "a,b" is not a valid object name: use at most 253 lowercase letters, digits, \'-\' and \'.\''],
-  ])('refuses kind %s name %s', (kind, name, message) => {
-    expect(() => addExternalRef(configMap(), kind, name)).toThrow(new Error(message));
-  });
 });
