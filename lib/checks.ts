@@ -172,15 +172,50 @@ export function absolutePathProblem(value: string): string | undefined {
   return undefined;
 }
 
-export const checkDnsLabel = (prop: string, value: string): void => fail(prop, value, dnsLabelProblem(value));
-export const checkDns1035Label = (prop: string, value: string): void => fail(prop, value, dns1035LabelProblem(value));
-export const checkDnsSubdomain = (prop: string, value: string): void => fail(prop, value, dnsSubdomainProblem(value));
-export const checkLabelKey = (prop: string, value: string): void => fail(prop, value, qualifiedNameProblem(value));
-export const checkLabelValue = (prop: string, value: string): void => fail(prop, value, labelValueProblem(value));
-export const checkConfigKey = (prop: string, value: string): void => fail(prop, value, configKeyProblem(value));
-export const checkIngressHost = (prop: string, value: string): void => fail(prop, value, ingressHostProblem(value));
-export const checkIngressPath = (prop: string, value: string): void => fail(prop, value, ingressPathProblem(value));
-export const checkAbsolutePath = (prop: string, value: string): void => fail(prop, value, absolutePathProblem(value));
+/** Throws unless `value` is an RFC 1123 DNS label (see {@link dnsLabelProblem}). */
+export function checkDnsLabel(prop: string, value: string): void {
+  fail(prop, value, dnsLabelProblem(value));
+}
+
+/** Throws unless `value` is a DNS label that starts with a letter (see {@link dns1035LabelProblem}). */
+export function checkDns1035Label(prop: string, value: string): void {
+  fail(prop, value, dns1035LabelProblem(value));
+}
+
+/** Throws unless `value` is a DNS subdomain (see {@link dnsSubdomainProblem}). */
+export function checkDnsSubdomain(prop: string, value: string): void {
+  fail(prop, value, dnsSubdomainProblem(value));
+}
+
+/** Throws unless `value` is a label key (see {@link qualifiedNameProblem}). */
+export function checkLabelKey(prop: string, value: string): void {
+  fail(prop, value, qualifiedNameProblem(value));
+}
+
+/** Throws unless `value` is a label value (see {@link labelValueProblem}). */
+export function checkLabelValue(prop: string, value: string): void {
+  fail(prop, value, labelValueProblem(value));
+}
+
+/** Throws unless `value` is a ConfigMap or Secret key (see {@link configKeyProblem}). */
+export function checkConfigKey(prop: string, value: string): void {
+  fail(prop, value, configKeyProblem(value));
+}
+
+/** Throws unless `value` is an Ingress host (see {@link ingressHostProblem}). */
+export function checkIngressHost(prop: string, value: string): void {
+  fail(prop, value, ingressHostProblem(value));
+}
+
+/** Throws unless `value` is an Ingress path (see {@link ingressPathProblem}). */
+export function checkIngressPath(prop: string, value: string): void {
+  fail(prop, value, ingressPathProblem(value));
+}
+
+/** Throws unless `value` is an absolute path (see {@link absolutePathProblem}). */
+export function checkAbsolutePath(prop: string, value: string): void {
+  fail(prop, value, absolutePathProblem(value));
+}
 
 /** Throws unless every key of `variables` is an environment variable name: `envVariables key "A=B" ...`. */
 export function checkEnvVarNames(prop: string, variables: Readonly<Record<string, unknown>> | undefined): void {
