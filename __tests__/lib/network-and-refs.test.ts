@@ -1,7 +1,6 @@
 import { App, Chart, Testing } from 'cdk8s';
-import { AllowOnlyFrom, AllowOnlyFromProps, EXTERNAL_REFS_ANNOTATION, NamespacedChart } from '../../lib';
-import { K8sObject, findObject } from '../helpers';
-import { externalRefs, secretRefs } from './manifest-checks';
+import { AllowOnlyFrom, AllowOnlyFromProps, NamespacedChart } from '../../lib';
+import { findObject } from '../helpers';
 
 const chart = (): Chart => new NamespacedChart(new App(), 'test', { namespace: 'test' });
 
@@ -20,24 +19,4 @@ describe('AllowOnlyFrom', () => {
     });
   });
 
-});
-
-describe('the manifest checks the example tests use catch what they look for', () => {
-  const container: K8sObject = {
-    name: 'app',
-    env: [
-      { name: 'HOST', value: 'db' },
-      { name: 'URL', value: 'postgres://$(USER)@$(HOST)/$$(LITERAL)' },
-      { name: 'USER', valueFrom: { secretKeyRef: { name: 's', key: 'user' } } },
-      { name: 'DB_PASSWORD', value: 'hunter2' },
-    ],
-    envFrom: [{ secretRef: { name: 'bulk' } }],
-  };
-
-  test('secretRefs and externalRefs: env, envFrom and volumes', () => {
-    const spec = { containers: [container], volumes: [{ name: 'tls', secret: { secretName: 'tls' } }] };
-    expect(secretRefs(spec)).toEqual(['Secret/bulk', 'Secret/s', 'Secret/tls']);
-    expect(externalRefs({ metadata: { annotations: { [EXTERNAL_REFS_ANNOTATION]: 'Secret/s,Secret/bulk' } } })).toEqual(['Secret/bulk', 'Secret/s']);
-    expect(externalRefs({ metadata: {} })).toEqual([]);
-  });
 });
