@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { checkAbsolutePath, checkConfigKey, checkDnsLabel, checkDnsSubdomain, showValue } from './checks';
+import { checkAbsolutePath, checkConfigKey, checkDnsLabel, checkDnsSubdomain, checkObjectKey, showValue } from './checks';
 import { DEFAULT_ANNOTATION_PREFIX, addExternalRef, annotationKey } from './external-refs';
 import { appLabels } from './labels';
 
@@ -83,7 +83,10 @@ export class AppConfig extends Construct {
     super(scope, id);
     checkDnsLabel('name', props.name);
     if (Object.keys(props.data).length === 0) throw new Error('data is empty: give at least one key');
-    for (const key of Object.keys(props.data)) checkConfigKey('data key', key);
+    for (const key of Object.keys(props.data)) {
+      checkConfigKey('data key', key);
+      checkObjectKey('data key', key);
+    }
     const secret = props.secret;
     if (secret) {
       checkDnsSubdomain('secret.name', secret.name);
@@ -91,7 +94,10 @@ export class AppConfig extends Construct {
       if (!secret.stringData && !secret.keys) throw new Error('secret needs stringData (the chart creates the Secret) or keys (it is created out of band)');
       if (secret.stringData) {
         if (Object.keys(secret.stringData).length === 0) throw new Error('secret.stringData is empty: give at least one key');
-        for (const key of Object.keys(secret.stringData)) checkConfigKey('secret.stringData key', key);
+        for (const key of Object.keys(secret.stringData)) {
+          checkConfigKey('secret.stringData key', key);
+          checkObjectKey('secret.stringData key', key);
+        }
         // The Secret the chart creates carries its name as the app.kubernetes.io/name label.
         if (secret.name.length > 63) throw new Error(`secret.name ${showValue(secret.name)} is ${secret.name.length} characters long: a Secret the chart creates is labelled with its name, at most 63 characters`);
       } else {

@@ -217,15 +217,35 @@ export function checkAbsolutePath(prop: string, value: string): void {
   fail(prop, value, absolutePathProblem(value));
 }
 
+/**
+ * A key the cluster accepts but cdk8s cannot write: the name of a property every JavaScript
+ * object has (`constructor`, `toString`, `__proto__`). cdk8s and cdk8s-plus-28 keep keys in
+ * plain objects, where such a key fails or vanishes at synth. Not a Kubernetes rule: a
+ * validator of YAML has no reason to mirror it.
+ */
+export function objectKeyProblem(value: string): string | undefined {
+  if (typeof value === 'string' && value in Object.prototype) return 'is the name of a property of every JavaScript object, which cdk8s cannot write as a key: choose another';
+  return undefined;
+}
+
+/** Throws if cdk8s cannot write `value` as a key (see {@link objectKeyProblem}). */
+export function checkObjectKey(prop: string, value: string): void {
+  fail(prop, value, objectKeyProblem(value));
+}
+
 /** Throws unless every key of `variables` is an environment variable name: `envVariables key "A=B" ...`. */
 export function checkEnvVarNames(prop: string, variables: Readonly<Record<string, unknown>> | undefined): void {
-  for (const name of Object.keys(variables ?? {})) fail(`${prop} key`, name, envVarNameProblem(name));
+  for (const name of Object.keys(variables ?? {})) {
+    fail(`${prop} key`, name, envVarNameProblem(name));
+    fail(`${prop} key`, name, objectKeyProblem(name));
+  }
 }
 
 /** Throws unless every key and value of `labels` is one a label may have: `pods key "a b" ...`, `pods["app"] "x y" ...`. */
 export function checkLabels(prop: string, labels: Readonly<Record<string, string>> | undefined): void {
   for (const [key, value] of Object.entries(labels ?? {})) {
     fail(`${prop} key`, key, qualifiedNameProblem(key));
+    fail(`${prop} key`, key, objectKeyProblem(key));
     fail(`${prop}[${JSON.stringify(key)}]`, value, labelValueProblem(value));
   }
 }

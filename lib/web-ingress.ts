@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { checkDnsLabel, checkDnsSubdomain, checkIngressHost, checkIngressPath, showValue } from './checks';
+import { checkDnsLabel, checkDnsSubdomain, checkIngressHost, checkIngressPath, checkObjectKey, showValue } from './checks';
 import { addExternalRef } from './external-refs';
 import { appLabels } from './labels';
 
@@ -86,7 +86,10 @@ export class WebIngress extends Construct {
     const seen = new Map<string, number>();
     const ports: number[] = [];
     props.routes.forEach((route, i) => {
-      if (route.host !== undefined) checkIngressHost(`routes[${i}].host`, route.host);
+      if (route.host !== undefined) {
+        checkIngressHost(`routes[${i}].host`, route.host);
+        checkObjectKey(`routes[${i}].host`, route.host);
+      }
       if (route.path !== undefined) checkIngressPath(`routes[${i}].path`, route.path);
       const where = `${route.host ?? '*'}${route.path ?? '/'}`;
       const first = seen.get(where);

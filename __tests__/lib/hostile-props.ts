@@ -47,6 +47,7 @@ const HOST_IP = 'is an IP address: an Ingress host must be a DNS name';
 const TAG = 'which cannot be the app.kubernetes.io/version label: use a tag of at most 63 letters, digits, \'-\', \'_\' and \'.\', ending with a letter or digit';
 const NOT_IMAGE = 'is not an image reference: use a name and a tag without spaces, e.g. "nginx:1.27.0"';
 const MEMORY = 'is outside 1-1048576';
+const JS_KEY = 'is the name of a property of every JavaScript object, which cdk8s cannot write as a key: choose another';
 
 /** A copy of `base` with the prop at `path` (`a.b`, `routes[0].path`) set to `value`; objects off the path are shared, not copied. */
 export function withProp<T>(base: T, path: string, value: unknown): T {
@@ -121,6 +122,7 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
     ['envVariables', env('1X'), `envVariables key "1X" ${ENV_NAME}`],
     ['envVariables', env(''), `envVariables key "" ${ENV_NAME}`],
     ['envVariables', env('MY VAR'), `envVariables key "MY VAR" ${ENV_NAME}`],
+    ['envVariables', env('constructor'), `envVariables key "constructor" ${JS_KEY}`],
     ['component', 'front end', `component "front end" ${LABEL_VALUE}`],
     ['component', 'web-', `component "web-" ${LABEL_VALUE}`],
     ['component', long(64), `component "${long(64)}" ${LABEL_VALUE}`],
@@ -156,6 +158,7 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
     ['routes[0].host', '192.168.049.002', `routes[0].host "192.168.049.002" ${HOST_IP}`],
     ['routes[0].host', '::1', `routes[0].host "::1" ${HOST}`],
     ['routes[0].host', '*', `routes[0].host "*" ${HOST}`],
+    ['routes[0].host', 'constructor', `routes[0].host "constructor" ${JS_KEY}`],
     ['routes[0].host', 'a.*.test', `routes[0].host "a.*.test" ${HOST}`],
     ['routes[0].host', '-site.test', `routes[0].host "-site.test" ${HOST}`],
     ['routes[0].host', `${long(250)}.test`, `routes[0].host "${long(250)}.test" ${HOST}`],
@@ -219,6 +222,8 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
     ['data', { '..data': 'x' }, `data key "..data" ${DOT_KEY}`],
     ['data', { 'MY KEY': 'x' }, `data key "MY KEY" ${CONFIG_KEY}`],
     ['data', { 'a/b': 'x' }, `data key "a/b" ${CONFIG_KEY}`],
+    ['data', { constructor: 'x' }, `data key "constructor" ${JS_KEY}`],
+    ['data', { toString: 'x' }, `data key "toString" ${JS_KEY}`],
     ['data', { [long(254)]: 'x' }, `data key "${long(254)}" ${CONFIG_KEY}`],
     ['secret', { name: 'Creds', keys: ['token'] }, `secret.name "Creds" ${SUBDOMAIN}`],
     ['secret', { name: 'c', stringData: { a: 'b' }, keys: ['a'] }, 'secret has both stringData and keys: give stringData (the chart creates the Secret) or keys (it is created out of band)'],
@@ -228,6 +233,7 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
     ['secret', { name: 'c', stringData: {} }, 'secret.stringData is empty: give at least one key'],
     ['secret', { name: 'c', stringData: { 'a/b': 'x' } }, `secret.stringData key "a/b" ${CONFIG_KEY}`],
     ['secret', { name: 'c', stringData: { '.': 'x' } }, `secret.stringData key "." ${DOT_KEY}`],
+    ['secret', { name: 'c', stringData: { constructor: 'x' } }, `secret.stringData key "constructor" ${JS_KEY}`],
     ['secret', { name: `${long(60)}.sec`, stringData: { a: 'x' } }, `secret.name "${long(60)}.sec" is 64 characters long: a Secret the chart creates is labelled with its name, at most 63 characters`],
   ]),
   ...table('AppConfig methods', () => ({ call: '' }), (c, p) => {
@@ -289,6 +295,7 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
     ['from', [{ app: 'web' }, {}], 'from[1] is empty: an empty pod selector lets every pod of the namespace connect'],
     ['from', [{ app: 'web-' }], `from[0]["app"] "web-" ${LABEL_VALUE}`],
     ['labels', { team: 'a b' }, `labels["team"] "a b" ${LABEL_VALUE}`],
+    ['labels', { constructor: 'a' }, `labels key "constructor" ${JS_KEY}`],
     ['ports', [], 'ports is empty: list the ports the clients may connect to'],
     ['ports', [0], 'ports[0] 0 is outside 1-65535'],
     ['ports', [5432, 70000], 'ports[1] 70000 is outside 1-65535'],
