@@ -18,7 +18,7 @@ const libFiles = () => fs.readdirSync(LIB).filter((f) => f.endsWith('.ts') && f 
 /** The modules a file imports: `./x` siblings as `x.ts`, and package names. */
 function importsOf(file: string): { siblings: string[]; packages: string[] } {
   const source = fs.readFileSync(path.join(LIB, file), 'utf8');
-  const specifiers = [...source.matchAll(/^(?:import|export)\s[^;]*?\sfrom\s+'([^']+)';/gms)].map((m) => m[1]);
+  const specifiers = [...source.matchAll(/^(?:import|export)\s(?:[^;']*?\sfrom\s+)?'([^']+)';/gms)].map((m) => m[1]);
   return {
     siblings: specifiers.filter((s) => s.startsWith('./')).map((s) => `${s.slice(2)}.ts`),
     packages: specifiers.filter((s) => !s.startsWith('.')),
