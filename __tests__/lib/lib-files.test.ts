@@ -21,7 +21,7 @@ function importsOf(file: string): { siblings: string[]; packages: string[] } {
   const specifiers = [...source.matchAll(/^(?:import|export)\s(?:[^;']*?\sfrom\s+)?'([^']+)';/gms)].map((m) => m[1]);
   return {
     siblings: specifiers.filter((s) => s.startsWith('./')).map((s) => `${s.slice(2)}.ts`),
-    packages: specifiers.filter((s) => !s.startsWith('.')),
+    packages: [...new Set(specifiers.filter((s) => !s.startsWith('.')))],
   };
 }
 

@@ -8,7 +8,7 @@ const webApp = (props: Partial<WebAppProps> = {}) => new WebApp(chart(), 'Web', 
 describe('WebApp', () => {
   test('defaults: one replica, 10m/16Mi requested, 64Mi limit, user 65532, /tmp writable', () => {
     const app = webApp();
-    const [, deployment] = Testing.synth(Chart.of(app));
+    const deployment = Testing.synth(Chart.of(app)).find((o) => o.kind === 'Deployment');
     const container = deployment.spec.template.spec.containers[0];
     expect(deployment.spec.replicas).toBe(1);
     expect(container.resources).toEqual({ requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } });
@@ -23,7 +23,7 @@ describe('WebApp', () => {
     ['a limit above the default request: the request stays', { memoryLimitMiB: 256 }, { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '256Mi' } }],
     ['both', { memoryMiB: 32, memoryLimitMiB: 48 }, { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '48Mi' } }],
   ])('memory given as %s', (_, props, resources) => {
-    const [, deployment] = Testing.synth(Chart.of(webApp(props)));
+    const deployment = Testing.synth(Chart.of(webApp(props))).find((o) => o.kind === 'Deployment');
     expect(deployment.spec.template.spec.containers[0].resources).toEqual(resources);
   });
 
