@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { AppExample } from './app/chart';
 import { ConfigExample } from './config/chart';
 import { DeploymentExample } from './deployment/chart';
+import { GatewayExample } from './gateway/chart';
 import { IngressExample } from './ingress/chart';
 import { Profile } from './profiles';
 import { ServicesExample } from './services/chart';
@@ -41,6 +42,11 @@ export const EXAMPLES: readonly Example[] = [
     name: 'ingress',
     concept: 'Ingress: host- and path-based HTTP routing to Services, and TLS',
     create: (scope, profile) => new IngressExample(scope, 'ingress', { profile }),
+  },
+  {
+    name: 'gateway',
+    concept: 'Gateway API, the successor of Ingress: routes by host and path, and a 90/10 canary split',
+    create: (scope, profile) => new GatewayExample(scope, 'gateway', { profile }),
   },
   {
     name: 'config',

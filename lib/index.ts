@@ -13,3 +13,4 @@ export * from './allow-only-from';
 export * from './node-agent';
 export * from './topology-spread';
 export * from './whoami-app';
+export * from './http-routes';

@@ -18,6 +18,8 @@ export const CLUSTER_SCOPED = new Set([
   'ValidatingAdmissionPolicyBinding', 'CertificateSigningRequest', 'ClusterTrustBundle', 'ComponentStatus', 'FlowSchema',
   'PriorityLevelConfiguration', 'ClusterCIDR', 'IPAddress', 'ResourceClass', 'StorageVersion', 'SelfSubjectReview',
   'SelfSubjectAccessReview', 'SelfSubjectRulesReview', 'SubjectAccessReview', 'TokenReview',
+  // Custom resources that are cluster-scoped by their CustomResourceDefinition.
+  'GatewayClass',
 ]);
 
 /** A label selector: `matchLabels` and `matchExpressions`. */
@@ -135,13 +137,18 @@ export class ManifestSet {
   isExternal(from: Manifest, kind: string, name: string): boolean {
     const wanted = `${kind}/${name}`;
     const namespace = namespaceOf(from.object);
-    const declared = [
+    if (this.declaredExternal(from).includes(wanted)) return true;
+    return this.external.some((ref) => ref === wanted || ref === `${kind}/${namespace}/${name}`);
+  }
+
+  /** The `Kind/name` entries that the external-refs annotations of `from`, its pod template or its Namespace list. */
+  declaredExternal(from: Manifest): string[] {
+    const namespace = namespaceOf(from.object);
+    return [
       ...externalRefsOf(from.object?.metadata?.annotations),
       ...externalRefsOf(podSpecOf(from)?.annotations),
       ...(namespace === '' ? [] : externalRefsOf(this.find('Namespace', '', namespace)?.object?.metadata?.annotations)),
     ];
-    if (declared.includes(wanted)) return true;
-    return this.external.some((ref) => ref === wanted || ref === `${kind}/${namespace}/${name}`);
   }
 
   /** Whether the set holds `kind`/`name` in the namespace of `from`, or may reference it as external. */

@@ -39,7 +39,22 @@ export const PRUNE_ALLOWLIST: readonly string[] = [
   'autoscaling/v2/HorizontalPodAutoscaler',
   'rbac.authorization.k8s.io/v1/Role',
   'rbac.authorization.k8s.io/v1/RoleBinding',
+  'gateway.networking.k8s.io/v1/Gateway',
+  'gateway.networking.k8s.io/v1/HTTPRoute',
 ];
+
+/**
+ * Kinds that are not built into Kubernetes: their CustomResourceDefinition must be installed
+ * before an example that uses them can be applied, and the guide says how.
+ */
+export const CUSTOM_RESOURCES: Readonly<Record<string, { crd: string; guide: string }>> = {
+  'gateway.networking.k8s.io/GatewayClass': { crd: 'gatewayclasses.gateway.networking.k8s.io', guide: 'examples/gateway/README.md, "Install the Gateway API"' },
+  'gateway.networking.k8s.io/Gateway': { crd: 'gateways.gateway.networking.k8s.io', guide: 'examples/gateway/README.md, "Install the Gateway API"' },
+  'gateway.networking.k8s.io/HTTPRoute': { crd: 'httproutes.gateway.networking.k8s.io', guide: 'examples/gateway/README.md, "Install the Gateway API"' },
+};
+
+/** The group/Kind of an object, as CUSTOM_RESOURCES keys it. */
+const groupKind = (object: K8sObject): string => `${String(object.apiVersion ?? '').split('/').slice(0, -1).join('/')}/${object.kind}`;
 
 /** `group/version/Kind` of an object, as `--prune-allowlist` takes it (`core` for the core group). */
 export function gvk(object: K8sObject): string {
@@ -73,6 +88,7 @@ export function deployPlan(target: Target): { apply: string[]; rollouts: string[
 /** What the example asks of the cluster beyond the API itself. */
 export function clusterNeeds(objects: readonly K8sObject[]): {
   ingressClasses: string[]; defaultIngressClass: boolean; storageClasses: string[]; defaultStorageClass: boolean; nativeSidecars: boolean;
+  customResources: string[]; gatewayClasses: string[];
 } {
   const ingresses = objects.filter((o) => o.kind === 'Ingress');
   const claims = [
@@ -85,7 +101,17 @@ export function clusterNeeds(objects: readonly K8sObject[]): {
     storageClasses: [...new Set<string>(claims.map((c) => c?.storageClassName).filter(Boolean))],
     defaultStorageClass: claims.some((c) => c?.storageClassName === undefined),
     nativeSidecars: objects.some((o) => usesNativeSidecars(podTemplate(o)?.spec)),
+    customResources: [...new Set(objects.map(groupKind).filter((k) => CUSTOM_RESOURCES[k] !== undefined))],
+    gatewayClasses: [...new Set<string>(objects.filter((o) => o.kind === 'Gateway').map((o) => o.spec?.gatewayClassName).filter(Boolean))],
   };
+}
+
+/** The CustomResourceDefinitions of `names` that the cluster does not have. */
+async function missingCrds(kubectl: Kubectl, names: readonly string[]): Promise<string[]> {
+  const result = await kubectl(['get', 'customresourcedefinitions', ...names, '--output=name']);
+  const found = new Set(result.stdout.split('\n').map((l) => l.trim().replace(/^[^/]*\//, '')).filter(Boolean));
+  if (result.code !== 0 && !/NotFound|not found/.test(result.stderr)) throw new UserError(`cannot list customresourcedefinitions: ${kubectlError(result)}`);
+  return names.filter((n) => !found.has(n));
 }
 
 /**
@@ -156,6 +182,25 @@ export async function checkProfileFits(target: Target, cluster: ClusterInfo, dep
     if (needs.defaultStorageClass && classes.defaults.length === 0) {
       throw new UserError(`profile ${profile.name} leaves the StorageClass to the cluster, which has no default one (it has: ${has(classes.names)})`
         + advice(fitting((p) => p.storageClassName !== undefined && classes.names.includes(p.storageClassName)), ''));
+    }
+  }
+  if (needs.customResources.length > 0) {
+    const wanted = needs.customResources.map((k) => CUSTOM_RESOURCES[k]);
+    const missing = await missingCrds(deps.kubectl, wanted.map((w) => w.crd));
+    if (missing.length > 0) {
+      const { guide } = wanted.find((w) => w.crd === missing[0])!;
+      throw new UserError(`${example} needs the CustomResourceDefinition ${missing[0]}, which this cluster does not have: install it as ${guide} shows, `
+        + `then run npm run deploy -- ${example}${profile.name === deps.defaultProfile ? '' : ` ${profile.name}`} again`);
+    }
+  }
+  if (needs.gatewayClasses.length > 0) {
+    const result = await deps.kubectl(['get', 'gatewayclasses', '--output=json']);
+    if (result.code !== 0) throw new UserError(`cannot list gatewayclasses: ${kubectlError(result)}`);
+    const names: string[] = (JSON.parse(result.stdout).items ?? []).map((i: K8sObject) => i.metadata?.name);
+    for (const name of needs.gatewayClasses) {
+      if (names.includes(name)) continue;
+      throw new UserError(`profile ${profile.name} needs GatewayClass "${name}", which this cluster does not have (it has: ${has(names)})`
+        + advice(fitting((p) => p.gateway !== undefined && names.includes(p.gateway.className)), `set up the implementation as examples/${example}/README.md shows`));
     }
   }
   if (needs.nativeSidecars && cluster.major === 1 && cluster.minor < 29) {

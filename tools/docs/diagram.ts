@@ -41,13 +41,14 @@ const ID_PREFIX: Record<string, string> = {
   Deployment: 'deploy', StatefulSet: 'sts', DaemonSet: 'ds', ReplicaSet: 'rs', Job: 'job', CronJob: 'cj', Pod: 'pod',
   Service: 'svc', Ingress: 'ing', ConfigMap: 'cm', Secret: 'secret', PersistentVolumeClaim: 'pvc', NetworkPolicy: 'netpol',
   PodDisruptionBudget: 'pdb', HorizontalPodAutoscaler: 'hpa', ServiceAccount: 'sa', Role: 'role', RoleBinding: 'rb',
+  Gateway: 'gtw', HTTPRoute: 'httproute',
 };
 
 /** Kinds not drawn as nodes: the namespace is the frame around everything else. */
 const FRAME_KINDS = new Set(['Namespace']);
 
 const SHAPE_OF: Record<string, Shape> = {
-  Ingress: 'parallelogram', Service: 'stadium', ConfigMap: 'rect', Secret: 'rect', PersistentVolumeClaim: 'cylinder',
+  Ingress: 'parallelogram', Gateway: 'parallelogram', HTTPRoute: 'rect', Service: 'stadium', ConfigMap: 'rect', Secret: 'rect', PersistentVolumeClaim: 'cylinder',
   NetworkPolicy: 'hexagon', PodDisruptionBudget: 'hexagon', HorizontalPodAutoscaler: 'hexagon',
 };
 
@@ -174,6 +175,12 @@ function objectLabel(object: K8sObject): string {
     }
     case 'Ingress':
       return spec.ingressClassName ? `${title}<br/>class ${spec.ingressClassName}` : title;
+    case 'Gateway': {
+      const listeners = (spec.listeners ?? []).map((l: K8sObject) => `${l.name} ${l.protocol} :${l.port}`).join(', ');
+      return [title, `class ${spec.gatewayClassName}`, listeners].filter(Boolean).join('<br/>');
+    }
+    case 'HTTPRoute':
+      return spec.hostnames?.length ? `${title}<br/>${spec.hostnames.join(', ')}` : title;
     case 'PersistentVolumeClaim':
       return [title, [spec.resources?.requests?.storage, spec.storageClassName ? `class ${spec.storageClassName}` : undefined].filter(Boolean).join(', ')]
         .filter(Boolean).join('<br/>');
@@ -257,6 +264,28 @@ export function renderDiagram(objects: readonly K8sObject[]): string {
         }
         for (const tls of spec.tls ?? []) {
           if (tls.secretName) d.edge(self(), ref('Secret', ns, tls.secretName), `TLS ${(tls.hosts ?? []).join(' ')}`.trim(), true);
+        }
+        break;
+      }
+      case 'Gateway':
+        fromOutside(self(), [...new Set<string>((spec.listeners ?? []).map((l: K8sObject) => `${l.protocol} :${l.port}`))].join(', '));
+        break;
+      case 'HTTPRoute': {
+        // Traffic: Gateway → route → Services, each with its share where a rule splits by weight.
+        for (const parent of spec.parentRefs ?? []) {
+          if ((parent.kind ?? 'Gateway') !== 'Gateway' || !parent.name) continue;
+          d.edge(ref('Gateway', parent.namespace ?? ns, parent.name), self(), parent.sectionName ? `listener ${parent.sectionName}` : undefined, false);
+        }
+        const hosts: string[] = spec.hostnames?.length ? spec.hostnames : ['*'];
+        for (const rule of spec.rules ?? []) {
+          const paths = (rule.matches?.length ? rule.matches : [{}]).map((m: K8sObject) => m.path?.value ?? '/');
+          const backends = (rule.backendRefs ?? []).filter((b: K8sObject) => (b.kind ?? 'Service') === 'Service' && b.name);
+          const total = backends.reduce((sum: number, b: K8sObject) => sum + (b.weight ?? 1), 0);
+          for (const b of backends) {
+            const share = backends.length > 1 && total > 0 ? ` ${Math.round(((b.weight ?? 1) * 100) / total)}%` : '';
+            const where = hosts.flatMap((h) => paths.map((p: string) => `${h}${p}`)).join(' ');
+            d.edge(self(), ref('Service', b.namespace ?? ns, b.name), `${where} → :${b.port}${share}`, false);
+          }
         }
         break;
       }
