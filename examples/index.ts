@@ -5,6 +5,7 @@ import { ConfigExample } from './config/chart';
 import { DeploymentExample } from './deployment/chart';
 import { GatewayExample } from './gateway/chart';
 import { IngressExample } from './ingress/chart';
+import { JobsExample } from './jobs/chart';
 import { Profile } from './profiles';
 import { ServicesExample } from './services/chart';
 import { SidecarsExample } from './sidecars/chart';
@@ -57,6 +58,11 @@ export const EXAMPLES: readonly Example[] = [
     name: 'statefulset',
     concept: 'StatefulSet: stable names, one volume per pod, ordered start (PostgreSQL)',
     create: (scope, profile) => new StatefulSetExample(scope, 'statefulset', { profile }),
+  },
+  {
+    name: 'jobs',
+    concept: 'Jobs and CronJobs: run to completion, in parallel, on a schedule',
+    create: (scope, profile) => new JobsExample(scope, 'jobs', { profile }),
   },
   {
     name: 'app',

@@ -14,3 +14,4 @@ export * from './node-agent';
 export * from './topology-spread';
 export * from './whoami-app';
 export * from './http-routes';
+export * from './batch-job';
