@@ -6,6 +6,7 @@
 //
 //   node scripts/import-gateway-api.js               # CRDs of sigs.k8s.io/gateway-api@<version>
 //   node scripts/import-gateway-api.js --dir <dir>   # CRDs from a folder (config/crd/standard/)
+//   node scripts/import-gateway-api.js --outdir <dir>  # write there instead of imports/
 //
 // The version is GATEWAY_API_VERSION below: change it, run this, and commit what it writes.
 'use strict';
@@ -33,12 +34,12 @@ function fail(message) {
 
 let args;
 try {
-  args = parseArgs({ options: { dir: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: false }).values;
+  args = parseArgs({ options: { dir: { type: 'string' }, outdir: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: false }).values;
 } catch (err) {
-  fail(`${err.message}; usage: node scripts/import-gateway-api.js [--dir <folder of CRD files>]`);
+  fail(`${err.message}; usage: node scripts/import-gateway-api.js [--dir <folder of CRD files>] [--outdir <folder>]`);
 }
 if (args.help) {
-  console.log('usage: node scripts/import-gateway-api.js [--dir <folder of CRD files>]');
+  console.log('usage: node scripts/import-gateway-api.js [--dir <folder of CRD files>] [--outdir <folder>]');
   console.log(`Imports ${CRD_FILES.length} Gateway API ${GATEWAY_API_VERSION} CRDs into imports/ (default: from the Go module ${MODULE}).`);
   process.exit(0);
 }
@@ -78,5 +79,5 @@ const root = path.resolve(__dirname, '..');
 // One multi-document YAML, as one file of all three would be: the importer writes one module
 // per API group, so separate imports would overwrite each other's gateway.networking.k8s.io.ts.
 const importer = new ImportCustomResourceDefinition(texts.map((t) => `---\n${t}`).join('\n'));
-importer.import({ targetLanguage: Language.TYPESCRIPT, outdir: path.join(root, 'imports') })
+importer.import({ targetLanguage: Language.TYPESCRIPT, outdir: args.outdir ?? path.join(root, 'imports') })
   .catch((err) => fail(err.message));

@@ -78,7 +78,7 @@ describe('sidecars example', () => {
 
   describe('classic init container (worker)', () => {
     test('render-config writes the file the worker reads, through an emptyDir, from the downward API', () => {
-      const render = container(worker, 'render-config');
+      const render: K8sObject = container(worker, 'render-config');
       expect(render.restartPolicy).toBeUndefined();
       expect(sharedEmptyDir(worker, 'render-config', 'worker')).toBe('config');
       expect(onVolume(render, '/config/worker.env')).toEqual(onVolume(container(worker, 'worker'), '/etc/worker/worker.env'));
@@ -88,7 +88,7 @@ describe('sidecars example', () => {
     });
 
     test('the worker may only read the rendered config', () => {
-      const mount = container(worker, 'worker').volumeMounts.find((m: K8sObject) => m.name === 'config');
+      const mount = (container(worker, 'worker').volumeMounts ?? []).find((m) => m.name === 'config');
       expect(mount).toEqual({ name: 'config', mountPath: '/etc/worker', readOnly: true });
     });
   });
