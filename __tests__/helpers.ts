@@ -2,9 +2,10 @@ import { App, Testing } from 'cdk8s';
 import { EXAMPLES, Example } from '../examples';
 import { PROFILES, Profile, getProfile } from '../examples/profiles';
 import { Manifest, RULES, validate } from '../validator';
+import { Json } from '../validator/types';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type K8sObject = any;
+/** A synthesized Kubernetes object. */
+export type K8sObject = Json;
 
 export function example(name: string): Example {
   const found = EXAMPLES.find((e) => e.name === name);
@@ -28,6 +29,14 @@ export function findObject(objects: K8sObject[], kind: string, name: string): K8
   const found = objects.filter((o) => o.kind === kind && o.metadata?.name === name);
   if (found.length !== 1) throw new Error(`expected one ${kind} "${name}", found ${found.length}`);
   return found[0];
+}
+
+/** What `field` returns for a key the object does not have at all (not even as undefined). */
+export const ABSENT = '(absent)';
+
+/** The value of a key of an object, or ABSENT when the key is not there: "left out" is then one assertion. */
+export function field(object: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(object, key) ? object[key] : ABSENT;
 }
 
 export function ofKind(objects: K8sObject[], kind: string): K8sObject[] {

@@ -8,7 +8,7 @@
 //
 // The commands run interleaved (floor, synth, synth-edit, ts-node, floor, ...) so that load on the
 // machine affects them alike; each figure is the median of the runs. Then one cold `npm test`
-// (jest cache and tsc build info cleared) is timed once.
+// (jest cache, tsc build info and ESLint cache cleared) is timed once.
 // Targets: synth <= 3x the floor; cold npm test <= 20 s.
 'use strict';
 const { spawnSync } = require('child_process');
@@ -59,6 +59,7 @@ for (let i = 0; i < runs; i++) {
 const medians = Object.fromEntries(cases.map(([name]) => [name, median(samples[name])]));
 
 fs.rmSync(path.join(root, 'node_modules', '.cache', 'tsc'), { recursive: true, force: true });
+fs.rmSync(path.join(root, 'node_modules', '.cache', 'eslint'), { recursive: true, force: true });
 time('npx', ['jest', '--clearCache']);
 const testMs = time('npm', ['test', '--silent']);
 fs.rmSync(outdir, { recursive: true, force: true });

@@ -5,9 +5,10 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { EXTERNAL_REFS_ANNOTATION, externalRefs as externalRefsOf } from '../lib/external-refs';
 import { TEMPLATE_PATHS } from '../validator/pod-specs';
+import { Json } from '../validator/types';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type K8sObject = any;
+/** A Kubernetes object as it appears in dist/. */
+export type K8sObject = Json;
 
 /**
  * The annotation that lists objects an example refers to but does not contain, because they are

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
+import { DocumentOptions, ParseOptions, SchemaOptions, parseAllDocuments } from 'yaml';
 import { Manifest } from './types';
 
 /** Exit codes of `npm run validate`. */
@@ -70,10 +70,10 @@ export function collectFiles(paths: readonly string[]): string[] {
 }
 
 /** Parses like kubectl does: YAML 1.1, where yes/no/on/off are booleans and 0644 is octal. */
-const PARSE_OPTIONS = {
-  version: '1.1' as const,
+const PARSE_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
+  version: '1.1',
   // kubectl's YAML reader keeps timestamps and 1:20 as strings.
-  customTags: (tags: Array<{ tag: string; format?: string }>) => tags.filter((t) => t.tag !== 'tag:yaml.org,2002:timestamp' && t.format !== 'TIME'),
+  customTags: (tags) => tags.filter((t) => typeof t === 'string' || (t.tag !== 'tag:yaml.org,2002:timestamp' && !('format' in t && t.format === 'TIME'))),
 };
 
 function describe(value: unknown): string {
@@ -90,8 +90,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 /** The Kubernetes objects in the text of one file; throws an InputError for anything else. */
 export function parseManifests(file: string, text: string): Manifest[] {
   if (text.includes('\0')) throw new InputError(`${file}: not a YAML file (it is binary)`, EXIT.notYaml);
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const documents = parseAllDocuments(text, PARSE_OPTIONS as any);
+  const documents = parseAllDocuments(text, PARSE_OPTIONS);
   const manifests: Manifest[] = [];
   for (const [index, document] of (Array.isArray(documents) ? documents : [documents]).entries()) {
     const error = document.errors[0];

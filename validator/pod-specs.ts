@@ -1,10 +1,9 @@
-import { Manifest } from './types';
+import { Json, Manifest } from './types';
 
 /** A pod template found in a manifest, with the path to its `spec` and how many pods it makes. */
 export interface PodSpecAt {
   readonly manifest: Manifest;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  readonly spec: any;
+  readonly spec: Json;
   /** Path to the pod spec, e.g. `spec.template.spec`. */
   readonly path: string;
   /** Path to the pod's metadata, e.g. `spec.template.metadata`. */
@@ -20,8 +19,7 @@ export interface PodSpecAt {
 /** A container of a pod spec, init and ephemeral containers included. */
 export interface ContainerAt {
   readonly pod: PodSpecAt;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  readonly container: any;
+  readonly container: Json;
   readonly path: string;
   readonly kind: 'containers' | 'initContainers' | 'ephemeralContainers';
 }
@@ -47,8 +45,7 @@ function count(value: unknown, fallback: number): number {
 }
 
 /** Pods a workload runs at once in steady state, before any autoscaler. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function replicasOf(object: any): number {
+export function replicasOf(object: Json): number {
   switch (object?.kind) {
     case 'Deployment': case 'ReplicaSet': case 'StatefulSet': case 'ReplicationController':
       return count(object.spec?.replicas, 1);
