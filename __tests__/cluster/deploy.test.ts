@@ -12,7 +12,10 @@ import { EXAMPLES } from '../../examples';
 
 const KNOWN = EXAMPLES.map((e) => e.name).join(', ');
 
-const ALLOWLIST_ARGS = PRUNE_ALLOWLIST.map((k) => `--prune-allowlist=${k}`);
+/** The allowlist on a cluster without the Gateway API CRDs: kubectl refuses kinds the cluster does not serve. */
+const GATEWAY_KINDS = ['gateway.networking.k8s.io/v1/Gateway', 'gateway.networking.k8s.io/v1/HTTPRoute'];
+const ALLOWLIST_ARGS = PRUNE_ALLOWLIST.filter((k) => !GATEWAY_KINDS.includes(k)).map((k) => `--prune-allowlist=${k}`);
+const CRD_QUERY = ['get', 'customresourcedefinitions', 'gateways.gateway.networking.k8s.io', 'httproutes.gateway.networking.k8s.io', '--output=name'];
 
 /** A repository root whose dist/ holds the synthetic shop example, for kinds the examples do not have yet. */
 function shopRoot(objects: K8sObject[] = shopObjects()): string {
@@ -74,6 +77,7 @@ describe('the planned kubectl invocations', () => {
     expect(kubectl.calls).toEqual([
       ['config', 'current-context'],
       ['version', '--output=json', '--request-timeout=10s'],
+      CRD_QUERY,
       ['apply', '-f', 'dist/k3s/services.yaml', '--prune', '-l', 'app.kubernetes.io/part-of=services-demo', ...ALLOWLIST_ARGS],
       ['rollout', 'status', '-n', 'services-demo', 'deployment/web', '--timeout=300s'],
       ['rollout', 'status', '-n', 'services-demo', 'deployment/toolbox', '--timeout=300s'],
@@ -87,7 +91,7 @@ describe('the planned kubectl invocations', () => {
     const kubectl = fakeKubectl(HEALTHY);
     expect(await runDeploy(['shop'], shopDeps(kubectl))).toBe(0);
     expect(kubectl.calls.filter((c) => c[0] === 'rollout').map((c) => c[4])).toEqual(['deployment/web', 'statefulset/db', 'daemonset/node-agent']);
-    expect(kubectl.calls.filter((c) => c[0] === 'get').map((c) => c[1])).toEqual(['ingressclasses', 'storageclasses', 'secret']);
+    expect(kubectl.calls.filter((c) => c[0] === 'get').map((c) => c[1])).toEqual(['ingressclasses', 'storageclasses', 'customresourcedefinitions', 'secret']);
   });
 
   test('the Secrets that pods read and that are created out of band are looked up after the apply', async () => {
@@ -290,6 +294,15 @@ describe('Gateway API: its CRDs and the profile\'s GatewayClass are checked befo
     await expect(runDeploy(['gateway'], deps(kubectl))).resolves.toBe(0);
     const apply = kubectl.calls.find((c) => c[0] === 'apply')!;
     expect(apply).toEqual(expect.arrayContaining(['--prune-allowlist=gateway.networking.k8s.io/v1/Gateway', '--prune-allowlist=gateway.networking.k8s.io/v1/HTTPRoute']));
+  });
+
+  test('on a cluster with the Gateway API, every example\'s prune allowlist has its kinds; without it, none has', async () => {
+    const withCrds = fakeKubectl([crds(GATEWAY_CRDS)], HEALTHY);
+    await runDeploy(['services'], deps(withCrds));
+    expect(withCrds.calls.find((c) => c[0] === 'apply')).toEqual(expect.arrayContaining(GATEWAY_KINDS.map((k) => `--prune-allowlist=${k}`)));
+    const without = fakeKubectl(HEALTHY);
+    await runDeploy(['services'], deps(without));
+    expect(without.calls.find((c) => c[0] === 'apply')!.filter((a) => a.includes('gateway.networking.k8s.io'))).toEqual([]);
   });
 
   test('a failure to list the CRDs that is not NotFound is reported as such', async () => {

@@ -67,8 +67,17 @@ export const ROLLOUT_TIMEOUT_SECONDS = 300;
 
 const ROLLOUT_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'];
 
-/** The kubectl invocations of a deploy, in order: one apply, then one rollout status per workload. */
-export function deployPlan(target: Target): { apply: string[]; rollouts: string[][] } {
+/** The allowlisted kinds whose CRD must be installed (kubectl refuses a prune allowlist naming a kind the cluster lacks). */
+const customAllowlisted = (): string[] => PRUNE_ALLOWLIST.filter((k) => CUSTOM_RESOURCES[`${k.split('/').slice(0, -2).join('/')}/${k.split('/').pop()}`] !== undefined);
+const crdOfAllowlisted = (k: string): string => CUSTOM_RESOURCES[`${k.split('/').slice(0, -2).join('/')}/${k.split('/').pop()}`].crd;
+
+/**
+ * The kubectl invocations of a deploy, in order: one apply, then one rollout status per workload.
+ * `servedCustomKinds`: the custom kinds of PRUNE_ALLOWLIST that the cluster serves. kubectl
+ * refuses `--prune-allowlist` with a kind the cluster does not know, so a cluster without the
+ * Gateway API CRDs still deploys every example that has no Gateway API object.
+ */
+export function deployPlan(target: Target, servedCustomKinds: readonly string[] = []): { apply: string[]; rollouts: string[][] } {
   const partOf = target.objects.find((o) => o.kind === 'Namespace')?.metadata?.labels?.[PART_OF_LABEL] ?? target.namespace;
   const unlabelled = target.objects.filter((o) => o.metadata?.labels?.[PART_OF_LABEL] !== partOf);
   if (unlabelled.length > 0) {
@@ -76,7 +85,9 @@ export function deployPlan(target: Target): { apply: string[]; rollouts: string[
     const o = unlabelled[0];
     throw new UserError(`${target.file}: ${o.kind}/${o.metadata?.name} lacks the label ${PART_OF_LABEL}=${partOf}, so deploy cannot apply and prune it`);
   }
-  const kinds = [...new Set([...PRUNE_ALLOWLIST, ...target.objects.filter((o) => o.kind !== 'Namespace').map(gvk)])];
+  const custom = customAllowlisted();
+  const allowlist = PRUNE_ALLOWLIST.filter((k) => !custom.includes(k) || servedCustomKinds.includes(k));
+  const kinds = [...new Set([...allowlist, ...target.objects.filter((o) => o.kind !== 'Namespace').map(gvk)])];
   const apply = ['apply', '-f', target.file, '--prune', '-l', `${PART_OF_LABEL}=${partOf}`, ...kinds.map((k) => `--prune-allowlist=${k}`)];
   const rollouts = target.objects
     .filter((o) => ROLLOUT_KINDS.includes(o.kind) && o.spec?.updateStrategy?.type !== 'OnDelete')
@@ -213,9 +224,12 @@ export async function checkProfileFits(target: Target, cluster: ClusterInfo, dep
 export async function runDeploy(argv: readonly string[], deps: ClusterDeps): Promise<number> {
   const { example, profile } = parseTarget('deploy', argv, deps);
   const target = loadTarget(example, profile, deps);
-  const plan = deployPlan(target);
+  deployPlan(target); // refuses a file deploy cannot apply before kubectl is asked anything
   const cluster = await preflight(deps.kubectl);
   await checkProfileFits(target, cluster, deps);
+  const custom = customAllowlisted();
+  const missing = custom.length > 0 ? await missingCrds(deps.kubectl, custom.map(crdOfAllowlisted)) : [];
+  const plan = deployPlan(target, custom.filter((k) => !missing.includes(crdOfAllowlisted(k))));
   deps.out(`deploy: ${target.file} → context "${cluster.context}" (Kubernetes ${cluster.gitVersion})`);
   const applied = await deps.kubectl(plan.apply, { onLine: deps.out });
   if (applied.code !== 0) throw new UserError(`kubectl apply failed: ${kubectlError(applied)}`);
