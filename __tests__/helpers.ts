@@ -2,7 +2,7 @@ import { App, Testing } from 'cdk8s';
 import { EXAMPLES, Example } from '../examples';
 import { PROFILES, Profile, getProfile } from '../examples/profiles';
 import { Manifest, RULES, validate } from '../validator';
-import { Json } from '../validator/types';
+import { Json, mapSelectorMatches } from '../validator/model';
 
 /** A synthesized Kubernetes object. */
 export type K8sObject = Json;
@@ -43,10 +43,8 @@ export function ofKind(objects: K8sObject[], kind: string): K8sObject[] {
   return objects.filter((o) => o.kind === kind);
 }
 
-/** Whether every selector label appears with the same value among the labels. */
-export function selects(selector: Record<string, string>, labels: Record<string, string> = {}): boolean {
-  return Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
-}
+/** Whether a selector of labels (a Service's, or a matchLabels) selects the labels: the validator's matcher. */
+export const selects = mapSelectorMatches;
 
 export const PROFILE_NAMES = PROFILES.map((p) => p.name);
 export const EXAMPLE_NAMES = EXAMPLES.map((e) => e.name);

@@ -13,5 +13,8 @@ export * from './allow-only-from';
 export * from './node-agent';
 export * from './topology-spread';
 export * from './whoami-app';
+export * from './namespace-quota';
+export * from './limit-range';
+export * from './least-privilege';
 export * from './http-routes';
 export * from './batch-job';

@@ -15,10 +15,18 @@ const { spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const util = require('util');
 
 const root = path.resolve(__dirname, '..');
-const runsArg = process.argv.indexOf('--runs');
-const runs = runsArg === -1 ? 5 : Number(process.argv[runsArg + 1]);
+function runsOption() {
+  try {
+    const { values } = util.parseArgs({ options: { runs: { type: 'string', default: '5' } } });
+    return Number(values.runs);
+  } catch {
+    return NaN;
+  }
+}
+const runs = runsOption();
 if (!Number.isInteger(runs) || runs < 1) {
   console.error('usage: npm run bench -- [--runs N]');
   process.exit(2);

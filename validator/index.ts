@@ -3,6 +3,7 @@ import { BATCH_HARDENING_RULES, BATCH_SCHEMA_RULES } from './rules/batch';
 import { GATEWAY_RULES } from './rules/gateway';
 import { HARDENING_RULES } from './rules/hardening';
 import { POD_SECURITY_RULES } from './rules/pod-security';
+import { POLICY_RULES } from './rules/policy';
 import { RUNS_ON_MINIKUBE } from './rules/runs-on-minikube';
 import { SCHEMA_RULES } from './rules/schema';
 import { WIRING_RULES } from './rules/wiring';
@@ -15,7 +16,7 @@ export { parseQuantity } from './quantity';
 /** Every rule, in the order findings are reported. */
 export const RULES: readonly Rule[] = [
   ...SCHEMA_RULES, ...BATCH_SCHEMA_RULES, ...POD_SECURITY_RULES, ...WIRING_RULES, ...GATEWAY_RULES, ...RUNS_ON_MINIKUBE,
-  ...HARDENING_RULES, ...BATCH_HARDENING_RULES,
+  ...POLICY_RULES, ...HARDENING_RULES, ...BATCH_HARDENING_RULES,
 ];
 
 export const DEFAULT_OPTIONS: Required<ValidateOptions> = {

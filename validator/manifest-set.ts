@@ -1,5 +1,5 @@
 import { ContainerAt, PodSpecAt, containersOf, podSpecOf } from './pod-specs';
-import { Manifest } from './types';
+import { K8sObject, Manifest, manifestsOf } from './manifest';
 import { externalRefs } from '../lib/external-refs';
 
 /**
@@ -52,6 +52,14 @@ export function selectorMatches(selector: LabelSelector, labels: Readonly<Record
   return true;
 }
 
+/**
+ * Whether a selector that is a plain map of labels (a Service's, a ReplicationController's)
+ * selects these labels: every pair matches. An empty or missing one selects nothing.
+ */
+export function mapSelectorMatches(selector: unknown, labels: unknown): boolean {
+  return isObject(selector) && Object.keys(selector).length > 0 && selectorMatches({ matchLabels: selector }, isObject(labels) ? labels : {});
+}
+
 /** Whether a selector has no condition at all (it then selects every pod). */
 export function isEmptySelector(selector: LabelSelector | undefined): boolean {
   return !selector
@@ -97,6 +105,11 @@ export class ManifestSet {
     }
   }
 
+  /** Objects held in memory (synthesized, or read by a tool), as one set. */
+  static fromObjects(objects: readonly K8sObject[], file?: string): ManifestSet {
+    return new ManifestSet(manifestsOf(objects, file));
+  }
+
   /** Every pod spec: bare pods and the templates of workloads. */
   get podSpecs(): PodSpecAt[] {
     this.pods ??= this.manifests.map(podSpecOf).filter((p): p is PodSpecAt => p !== undefined);
@@ -136,12 +149,15 @@ export class ManifestSet {
    */
   isExternal(from: Manifest, kind: string, name: string): boolean {
     const wanted = `${kind}/${name}`;
-    const namespace = namespaceOf(from.object);
     if (this.declaredExternal(from).includes(wanted)) return true;
+    const namespace = namespaceOf(from.object);
     return this.external.some((ref) => ref === wanted || ref === `${kind}/${namespace}/${name}`);
   }
 
-  /** The `Kind/name` entries that the external-refs annotations of `from`, its pod template or its Namespace list. */
+  /**
+   * The `Kind/name` entries of the external-refs annotation that hold for `from`: on the object,
+   * on its pod template and on its Namespace.
+   */
   declaredExternal(from: Manifest): string[] {
     const namespace = namespaceOf(from.object);
     return [

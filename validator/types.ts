@@ -1,19 +1,6 @@
 import type { ManifestSet } from './manifest-set';
 
-/**
- * A value read from YAML or JSON, such as a manifest: it has no static type, and the code that
- * reads it checks what it finds. The only `any` of the project (eslint.config.mjs allows it here).
- */
-export type Json = any;
-
-/** One Kubernetes object read from a file. */
-export interface Manifest {
-  /** The file it came from (or a label such as `services (minikube)` for in-memory objects). */
-  readonly file: string;
-  /** Position of the document within the file, from 0. */
-  readonly index: number;
-  readonly object: Json;
-}
+export type { Json, K8sObject, Manifest } from './manifest';
 
 /** A broken rule: where, which rule, and what to change, in plain words. */
 export interface Finding {

@@ -3,10 +3,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
 import { loadTarget, parseTarget } from '../../tools/cluster/common';
-import { PRUNE_ALLOWLIST, ROLLOUT_TIMEOUT_SECONDS, deployPlan, destroyPlan, gvk, outOfBandSecrets, runDeploy, runDestroy } from '../../tools/cluster/deploy';
+import { PART_OF_LABEL, PRUNE_ALLOWLIST, ROLLOUT_TIMEOUT_SECONDS, deployPlan, destroyPlan, gvk, outOfBandSecrets, runDeploy, runDestroy } from '../../tools/cluster/deploy';
 import { KUBECTL_MISSING, UserError } from '../../tools/cluster/kubectl';
-import { K8sObject, PART_OF_LABEL, loadDist } from '../../tools/manifests';
-import { shopObjects } from '../fixtures/kinds';
+import { K8sObject } from '../../validator/model';
+import { loadDist } from '../../tools/docs/dist';
+import { ExternalRefsHolder, shopObjects, shopWithExternalRefsOn } from '../fixtures/kinds';
 import { HEALTHY, ROOT, Rule, deps, fakeKubectl, startsWith } from './fake';
 import { EXAMPLES } from '../../examples';
 
@@ -15,7 +16,7 @@ const KNOWN = EXAMPLES.map((e) => e.name).join(', ');
 /** The allowlist on a cluster without the Gateway API CRDs: kubectl refuses kinds the cluster does not serve. */
 const GATEWAY_KINDS = ['gateway.networking.k8s.io/v1/Gateway', 'gateway.networking.k8s.io/v1/HTTPRoute'];
 const ALLOWLIST_ARGS = PRUNE_ALLOWLIST.filter((k) => !GATEWAY_KINDS.includes(k)).map((k) => `--prune-allowlist=${k}`);
-const CRD_QUERY = ['get', 'customresourcedefinitions', 'gateways.gateway.networking.k8s.io', 'httproutes.gateway.networking.k8s.io', '--output=name'];
+const CRD_QUERY = ['get', 'customresourcedefinitions', 'gateways.gateway.networking.k8s.io', 'httproutes.gateway.networking.k8s.io', '--output=name', '--request-timeout=60s'];
 
 /** A repository root whose dist/ holds the synthetic shop example, for kinds the examples do not have yet. */
 function shopRoot(objects: K8sObject[] = shopObjects()): string {
@@ -36,6 +37,16 @@ const shopDeps = (kubectl: ReturnType<typeof fakeKubectl>, objects?: K8sObject[]
   roots.push(root);
   return deps(kubectl, { root, examples: ['shop'] });
 };
+
+test('deploy refuses a dist/ that a synth has not finished writing', async () => {
+  const kubectl = fakeKubectl(HEALTHY);
+  const d = shopDeps(kubectl);
+  // What a synth killed after its commit point leaves (tools/synth/outdir.ts).
+  fs.mkdirSync(path.join(d.root, 'dist', '.synth-run'));
+  fs.writeFileSync(path.join(d.root, 'dist', '.synth-run', 'journal'), '{}');
+  await expect(runDeploy(['shop'], d)).rejects.toThrow(new UserError('dist/ is being written by npm run synth (or one was killed while writing it): wait for it, or run npm run synth'));
+  expect(kubectl.calls).toEqual([]);
+});
 
 describe('arguments', () => {
   const d = deps(fakeKubectl());
@@ -63,7 +74,8 @@ describe('arguments', () => {
 describe('the planned kubectl invocations', () => {
   test('services on minikube: apply with prune scoped to the example label, then one rollout per Deployment', () => {
     const plan = deployPlan(loadTarget('services', parseTarget('deploy', ['services'], deps(fakeKubectl())).profile, deps(fakeKubectl())));
-    expect(plan.apply).toEqual(['apply', '-f', 'dist/minikube/services.yaml', '--prune', '-l', 'app.kubernetes.io/part-of=services-demo', ...ALLOWLIST_ARGS]);
+    expect(plan.apply).toEqual(['apply', '-f', 'dist/minikube/services.yaml', '--prune', '-l', 'app.kubernetes.io/part-of=services-demo', ...ALLOWLIST_ARGS,
+      '--validate=strict', '--warnings-as-errors', '--request-timeout=60s']);
     expect(plan.rollouts).toEqual([
       ['rollout', 'status', '-n', 'services-demo', 'deployment/web', `--timeout=${ROLLOUT_TIMEOUT_SECONDS}s`],
       ['rollout', 'status', '-n', 'services-demo', 'deployment/toolbox', `--timeout=${ROLLOUT_TIMEOUT_SECONDS}s`],
@@ -76,9 +88,10 @@ describe('the planned kubectl invocations', () => {
     expect(await runDeploy(['services', 'k3s'], d)).toBe(0);
     expect(kubectl.calls).toEqual([
       ['config', 'current-context'],
-      ['version', '--output=json', '--request-timeout=10s'],
+      ['version', '--output=json', '--request-timeout=60s'],
       CRD_QUERY,
-      ['apply', '-f', 'dist/k3s/services.yaml', '--prune', '-l', 'app.kubernetes.io/part-of=services-demo', ...ALLOWLIST_ARGS],
+      ['apply', '-f', 'dist/k3s/services.yaml', '--prune', '-l', 'app.kubernetes.io/part-of=services-demo', ...ALLOWLIST_ARGS,
+        '--validate=strict', '--warnings-as-errors', '--request-timeout=60s'],
       ['rollout', 'status', '-n', 'services-demo', 'deployment/web', '--timeout=300s'],
       ['rollout', 'status', '-n', 'services-demo', 'deployment/toolbox', '--timeout=300s'],
     ]);
@@ -98,7 +111,7 @@ describe('the planned kubectl invocations', () => {
     const kubectl = fakeKubectl(HEALTHY);
     expect(await runDeploy(['shop'], shopDeps(kubectl))).toBe(0);
     const at = (prefix: string) => kubectl.calls.findIndex((c) => c.join(' ').startsWith(prefix));
-    expect(kubectl.calls[at('get secret')]).toEqual(['get', 'secret', 'db-credentials', '-n', 'shop-demo', '--output=name']);
+    expect(kubectl.calls[at('get secret')]).toEqual(['get', 'secret', 'db-credentials', '-n', 'shop-demo', '--output=name', '--request-timeout=60s']);
     expect(at('apply')).toBeLessThan(at('get secret'));
     expect(at('get secret')).toBeLessThan(at('rollout'));
   });
@@ -128,6 +141,15 @@ describe('the planned kubectl invocations', () => {
     const d = deps(fakeKubectl());
     const target = loadTarget(example, d.profiles.find((p) => p.name === profile)!, d);
     expect(outOfBandSecrets(target.objects).map((s) => `${s.namespace}/${s.name}`)).toEqual(expected);
+  });
+
+  test.each<[ExternalRefsHolder, string[]]>([
+    ['on the workload', ['shop-demo/db-credentials']],
+    ['on its pod template', ['shop-demo/db-credentials']],
+    ['on the Namespace', ['shop-demo/db-credentials']],
+    ['nowhere', []],
+  ])('a Secret is out of band when the annotation that lists it is %s, as the validator reads it', (holder, expected) => {
+    expect(outOfBandSecrets(shopWithExternalRefsOn(holder)).map((s) => `${s.namespace}/${s.name}`)).toEqual(expected);
   });
 
   test('a StatefulSet with updateStrategy OnDelete has no rollout to wait for', () => {
@@ -277,7 +299,7 @@ describe('Gateway API: its CRDs and the profile\'s GatewayClass are checked befo
     await expect(runDeploy(['gateway'], deps(kubectl))).rejects.toThrow(new UserError(
       'gateway needs the CustomResourceDefinition httproutes.gateway.networking.k8s.io, which this cluster does not have: '
       + 'install it as examples/gateway/README.md, "Install the Gateway API" shows, then run npm run deploy -- gateway again'));
-    expect(kubectl.calls.find((c) => c[1] === 'customresourcedefinitions')).toEqual(['get', 'customresourcedefinitions', ...GATEWAY_CRDS, '--output=name']);
+    expect(kubectl.calls.find((c) => c[1] === 'customresourcedefinitions')).toEqual(['get', 'customresourcedefinitions', ...GATEWAY_CRDS, '--output=name', '--request-timeout=60s']);
     expect(kubectl.calls.some((c) => c[0] === 'apply')).toBe(false);
   });
 

@@ -10,9 +10,12 @@
 // --namespace it prints no deprecation warning; the ApplySet mode (alpha since v1.27) would need
 // server-side bookkeeping that a guide's plain `kubectl apply -f` does not create.
 // Then it waits for every Deployment, StatefulSet and DaemonSet to finish its rollout.
-import { K8sObject, PART_OF_LABEL, externalRefs, podRefs, podTemplate, usesNativeSidecars } from '../manifests';
+import { K8sObject, ManifestSet, containerRole, containersOf, podRefs, podTemplateOf } from '../../validator/model';
 import { ClusterDeps, ProfileInfo, Target, kubectlError, loadTarget, parseTarget } from './common';
-import { ClusterInfo, Kubectl, UserError, preflight } from './kubectl';
+import { ClusterInfo, DEFAULT_TIMEOUT_SECONDS, UserError, preflight, requestTimeout } from './kubectl';
+
+/** The label every object of an example carries, with the example's namespace as value. */
+export const PART_OF_LABEL = 'app.kubernetes.io/part-of';
 
 /**
  * The kinds prune may delete, as `group/version/Kind`. `--prune-allowlist` replaces kubectl's
@@ -28,6 +31,8 @@ export const PRUNE_ALLOWLIST: readonly string[] = [
   'core/v1/PersistentVolumeClaim',
   'core/v1/Pod',
   'core/v1/ServiceAccount',
+  'core/v1/ResourceQuota',
+  'core/v1/LimitRange',
   'apps/v1/Deployment',
   'apps/v1/StatefulSet',
   'apps/v1/DaemonSet',
@@ -55,6 +60,10 @@ export const CUSTOM_RESOURCES: Readonly<Record<string, { crd: string; guide: str
 
 /** The group/Kind of an object, as CUSTOM_RESOURCES keys it. */
 const groupKind = (object: K8sObject): string => `${String(object.apiVersion ?? '').split('/').slice(0, -1).join('/')}/${object.kind}`;
+/** The group/Kind of a `group/version/Kind` entry of PRUNE_ALLOWLIST. */
+const allowlistGroupKind = (k: string): string => `${k.split('/').slice(0, -2).join('/')}/${k.split('/').pop()}`;
+/** The kinds of PRUNE_ALLOWLIST that need a CRD: kubectl refuses a prune allowlist with a kind the cluster does not serve. */
+const customAllowlisted = (): string[] => PRUNE_ALLOWLIST.filter((k) => CUSTOM_RESOURCES[allowlistGroupKind(k)] !== undefined);
 
 /** `group/version/Kind` of an object, as `--prune-allowlist` takes it (`core` for the core group). */
 export function gvk(object: K8sObject): string {
@@ -67,17 +76,15 @@ export const ROLLOUT_TIMEOUT_SECONDS = 300;
 
 const ROLLOUT_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'];
 
-/** The allowlisted kinds whose CRD must be installed (kubectl refuses a prune allowlist naming a kind the cluster lacks). */
-const customAllowlisted = (): string[] => PRUNE_ALLOWLIST.filter((k) => CUSTOM_RESOURCES[`${k.split('/').slice(0, -2).join('/')}/${k.split('/').pop()}`] !== undefined);
-const crdOfAllowlisted = (k: string): string => CUSTOM_RESOURCES[`${k.split('/').slice(0, -2).join('/')}/${k.split('/').pop()}`].crd;
-
 /**
  * The kubectl invocations of a deploy, in order: one apply, then one rollout status per workload.
- * `servedCustomKinds`: the custom kinds of PRUNE_ALLOWLIST that the cluster serves. kubectl
- * refuses `--prune-allowlist` with a kind the cluster does not know, so a cluster without the
- * Gateway API CRDs still deploys every example that has no Gateway API object.
+ * The apply validates strictly (an unknown field is an error, not a warning) and fails on any
+ * warning of the API server; it gives up on a request after `timeoutSeconds`.
+ * `servedCustomKinds`: the kinds of PRUNE_ALLOWLIST that need a CRD and that the cluster serves;
+ * the others stay off the allowlist, which kubectl would refuse, so a cluster without the Gateway
+ * API CRDs still deploys every example that has no Gateway API object.
  */
-export function deployPlan(target: Target, servedCustomKinds: readonly string[] = []): { apply: string[]; rollouts: string[][] } {
+export function deployPlan(target: Target, timeoutSeconds = DEFAULT_TIMEOUT_SECONDS, servedCustomKinds: readonly string[] = []): { apply: string[]; rollouts: string[][] } {
   const partOf = target.objects.find((o) => o.kind === 'Namespace')?.metadata?.labels?.[PART_OF_LABEL] ?? target.namespace;
   const unlabelled = target.objects.filter((o) => o.metadata?.labels?.[PART_OF_LABEL] !== partOf);
   if (unlabelled.length > 0) {
@@ -88,7 +95,8 @@ export function deployPlan(target: Target, servedCustomKinds: readonly string[] 
   const custom = customAllowlisted();
   const allowlist = PRUNE_ALLOWLIST.filter((k) => !custom.includes(k) || servedCustomKinds.includes(k));
   const kinds = [...new Set([...allowlist, ...target.objects.filter((o) => o.kind !== 'Namespace').map(gvk)])];
-  const apply = ['apply', '-f', target.file, '--prune', '-l', `${PART_OF_LABEL}=${partOf}`, ...kinds.map((k) => `--prune-allowlist=${k}`)];
+  const apply = ['apply', '-f', target.file, '--prune', '-l', `${PART_OF_LABEL}=${partOf}`, ...kinds.map((k) => `--prune-allowlist=${k}`),
+    '--validate=strict', '--warnings-as-errors', requestTimeout(timeoutSeconds)];
   const rollouts = target.objects
     .filter((o) => ROLLOUT_KINDS.includes(o.kind) && o.spec?.updateStrategy?.type !== 'OnDelete')
     .map((o) => ['rollout', 'status', '-n', o.metadata.namespace ?? target.namespace, `${o.kind.toLowerCase()}/${o.metadata.name}`,
@@ -111,15 +119,15 @@ export function clusterNeeds(objects: readonly K8sObject[]): {
     defaultIngressClass: ingresses.some((i) => !i.spec?.ingressClassName),
     storageClasses: [...new Set<string>(claims.map((c) => c?.storageClassName).filter(Boolean))],
     defaultStorageClass: claims.some((c) => c?.storageClassName === undefined),
-    nativeSidecars: objects.some((o) => usesNativeSidecars(podTemplate(o)?.spec)),
+    nativeSidecars: objects.some((o) => containersOf(podTemplateOf(o)).some((c) => containerRole(c) === 'sidecar')),
     customResources: [...new Set(objects.map(groupKind).filter((k) => CUSTOM_RESOURCES[k] !== undefined))],
     gatewayClasses: [...new Set<string>(objects.filter((o) => o.kind === 'Gateway').map((o) => o.spec?.gatewayClassName).filter(Boolean))],
   };
 }
 
 /** The CustomResourceDefinitions of `names` that the cluster does not have. */
-async function missingCrds(kubectl: Kubectl, names: readonly string[]): Promise<string[]> {
-  const result = await kubectl(['get', 'customresourcedefinitions', ...names, '--output=name']);
+async function missingCrds(deps: ClusterDeps, names: readonly string[]): Promise<string[]> {
+  const result = await deps.kubectl(['get', 'customresourcedefinitions', ...names, '--output=name', requestTimeout(deps.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS)]);
   const found = new Set(result.stdout.split('\n').map((l) => l.trim().replace(/^[^/]*\//, '')).filter(Boolean));
   if (result.code !== 0 && !/NotFound|not found/.test(result.stderr)) throw new UserError(`cannot list customresourcedefinitions: ${kubectlError(result)}`);
   return names.filter((n) => !found.has(n));
@@ -127,16 +135,17 @@ async function missingCrds(kubectl: Kubectl, names: readonly string[]): Promise<
 
 /**
  * The Secrets the example's pods read that its file does not contain, because they are created
- * out of band (listed in the `k8s-by-example/external-refs` annotation): a pod that reads a
- * missing Secret never starts, so deploy checks them before it waits for the rollouts.
+ * out of band (listed in the `k8s-by-example/external-refs` annotation of the workload, its pod
+ * template or its Namespace, as the validator reads it): a pod that reads a missing Secret never
+ * starts, so deploy checks them before it waits for the rollouts.
  */
 export function outOfBandSecrets(objects: readonly K8sObject[]): Array<{ namespace: string; name: string }> {
-  const external = externalRefs(objects);
+  const set = ManifestSet.fromObjects(objects);
   const found = new Map<string, { namespace: string; name: string }>();
-  for (const object of objects) {
-    const namespace = object.metadata?.namespace ?? '';
-    for (const ref of podRefs(podTemplate(object)?.spec)) {
-      if (ref.kind === 'Secret' && external.get(namespace)?.has(`Secret/${ref.name}`)) found.set(`${namespace}/${ref.name}`, { namespace, name: ref.name });
+  for (const pod of set.podSpecs) {
+    const namespace = pod.manifest.object.metadata?.namespace ?? '';
+    for (const ref of podRefs(pod)) {
+      if (ref.kind === 'Secret' && set.isExternal(pod.manifest, 'Secret', ref.name)) found.set(`${namespace}/${ref.name}`, { namespace, name: ref.name });
     }
   }
   return [...found.values()];
@@ -144,8 +153,8 @@ export function outOfBandSecrets(objects: readonly K8sObject[]): Array<{ namespa
 
 interface ClassList { names: string[]; defaults: string[] }
 
-async function listClasses(kubectl: Kubectl, resource: 'ingressclasses' | 'storageclasses', defaultAnnotation: string): Promise<ClassList> {
-  const result = await kubectl(['get', resource, '--output=json']);
+async function listClasses(deps: ClusterDeps, resource: 'ingressclasses' | 'storageclasses', defaultAnnotation: string): Promise<ClassList> {
+  const result = await deps.kubectl(['get', resource, '--output=json', requestTimeout(deps.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS)]);
   if (result.code !== 0) throw new UserError(`cannot list ${resource}: ${kubectlError(result)}`);
   const items: K8sObject[] = JSON.parse(result.stdout).items ?? [];
   return {
@@ -171,7 +180,7 @@ export async function checkProfileFits(target: Target, cluster: ClusterInfo, dep
   const has = (list: string[]) => (list.length > 0 ? list.join(', ') : 'none');
 
   if (needs.ingressClasses.length > 0 || needs.defaultIngressClass) {
-    const classes = await listClasses(deps.kubectl, 'ingressclasses', 'ingressclass.kubernetes.io/is-default-class');
+    const classes = await listClasses(deps, 'ingressclasses', 'ingressclass.kubernetes.io/is-default-class');
     for (const name of needs.ingressClasses) {
       if (classes.names.includes(name)) continue;
       const extra = name === 'nginx' ? 'on minikube: minikube addons enable ingress' : '';
@@ -184,7 +193,7 @@ export async function checkProfileFits(target: Target, cluster: ClusterInfo, dep
     }
   }
   if (needs.storageClasses.length > 0 || needs.defaultStorageClass) {
-    const classes = await listClasses(deps.kubectl, 'storageclasses', 'storageclass.kubernetes.io/is-default-class');
+    const classes = await listClasses(deps, 'storageclasses', 'storageclass.kubernetes.io/is-default-class');
     for (const name of needs.storageClasses) {
       if (classes.names.includes(name)) continue;
       throw new UserError(`profile ${profile.name} needs StorageClass "${name}", which this cluster does not have (it has: ${has(classes.names)})`
@@ -197,7 +206,7 @@ export async function checkProfileFits(target: Target, cluster: ClusterInfo, dep
   }
   if (needs.customResources.length > 0) {
     const wanted = needs.customResources.map((k) => CUSTOM_RESOURCES[k]);
-    const missing = await missingCrds(deps.kubectl, wanted.map((w) => w.crd));
+    const missing = await missingCrds(deps, wanted.map((w) => w.crd));
     if (missing.length > 0) {
       const { guide } = wanted.find((w) => w.crd === missing[0])!;
       throw new UserError(`${example} needs the CustomResourceDefinition ${missing[0]}, which this cluster does not have: install it as ${guide} shows, `
@@ -205,7 +214,7 @@ export async function checkProfileFits(target: Target, cluster: ClusterInfo, dep
     }
   }
   if (needs.gatewayClasses.length > 0) {
-    const result = await deps.kubectl(['get', 'gatewayclasses', '--output=json']);
+    const result = await deps.kubectl(['get', 'gatewayclasses', '--output=json', requestTimeout(deps.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS)]);
     if (result.code !== 0) throw new UserError(`cannot list gatewayclasses: ${kubectlError(result)}`);
     const names: string[] = (JSON.parse(result.stdout).items ?? []).map((i: K8sObject) => i.metadata?.name);
     for (const name of needs.gatewayClasses) {
@@ -224,24 +233,26 @@ export async function checkProfileFits(target: Target, cluster: ClusterInfo, dep
 export async function runDeploy(argv: readonly string[], deps: ClusterDeps): Promise<number> {
   const { example, profile } = parseTarget('deploy', argv, deps);
   const target = loadTarget(example, profile, deps);
-  deployPlan(target); // refuses a file deploy cannot apply before kubectl is asked anything
-  const cluster = await preflight(deps.kubectl);
+  const timeoutSeconds = deps.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+  deployPlan(target, timeoutSeconds); // refuses a file deploy cannot apply before kubectl is asked anything
+  const cluster = await preflight(deps.kubectl, { env: deps.env, timeoutSeconds });
   await checkProfileFits(target, cluster, deps);
   const custom = customAllowlisted();
-  const missing = custom.length > 0 ? await missingCrds(deps.kubectl, custom.map(crdOfAllowlisted)) : [];
-  const plan = deployPlan(target, custom.filter((k) => !missing.includes(crdOfAllowlisted(k))));
+  const missing = custom.length > 0 ? await missingCrds(deps, custom.map((k) => CUSTOM_RESOURCES[allowlistGroupKind(k)].crd)) : [];
+  const plan = deployPlan(target, timeoutSeconds, custom.filter((k) => !missing.includes(CUSTOM_RESOURCES[allowlistGroupKind(k)].crd)));
   deps.out(`deploy: ${target.file} → context "${cluster.context}" (Kubernetes ${cluster.gitVersion})`);
   const applied = await deps.kubectl(plan.apply, { onLine: deps.out });
   if (applied.code !== 0) throw new UserError(`kubectl apply failed: ${kubectlError(applied)}`);
   for (const { namespace, name } of outOfBandSecrets(target.objects)) {
-    const result = await deps.kubectl(['get', 'secret', name, '-n', namespace, '--output=name']);
+    const result = await deps.kubectl(['get', 'secret', name, '-n', namespace, '--output=name', requestTimeout(timeoutSeconds)]);
     if (result.code === 0) continue;
     if (!/NotFound|not found/.test(result.stderr)) throw new UserError(`cannot look up Secret ${name} in namespace ${namespace}: ${kubectlError(result)}`);
     throw new UserError(`the pods of ${example} read Secret ${name}, which is created out of band and is not in namespace ${namespace} yet: `
       + `create it as examples/${example}/README.md shows, then run npm run deploy -- ${example}${profile.name === deps.defaultProfile ? '' : ` ${profile.name}`} again`);
   }
   for (const rollout of plan.rollouts) {
-    const result = await deps.kubectl(rollout, { onLine: deps.out });
+    // rollout status watches for up to its own --timeout; the call is bounded a little later.
+    const result = await deps.kubectl(rollout, { onLine: deps.out, timeoutMs: (ROLLOUT_TIMEOUT_SECONDS + timeoutSeconds) * 1000 });
     if (result.code !== 0) {
       const [, , , ns, workload] = rollout;
       throw new UserError(`${workload} in namespace ${ns} is not ready after ${ROLLOUT_TIMEOUT_SECONDS}s (${kubectlError(result)}): `
@@ -265,9 +276,11 @@ export function destroyPlan(target: Target): string[] {
 export async function runDestroy(argv: readonly string[], deps: ClusterDeps): Promise<number> {
   const { example, profile } = parseTarget('destroy', argv, deps);
   const target = loadTarget(example, profile, { ...deps, freshYaml: undefined });
-  const cluster = await preflight(deps.kubectl);
+  const timeoutSeconds = deps.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+  const cluster = await preflight(deps.kubectl, { env: deps.env, timeoutSeconds });
   deps.out(`destroy: deleting namespace ${target.namespace} and the objects of ${target.file} from context "${cluster.context}"`);
-  const result = await deps.kubectl(destroyPlan(target), { onLine: deps.out });
+  // delete --wait waits for up to its own --timeout; the call is bounded a little later.
+  const result = await deps.kubectl(destroyPlan(target), { onLine: deps.out, timeoutMs: (ROLLOUT_TIMEOUT_SECONDS + timeoutSeconds) * 1000 });
   if (result.code !== 0) throw new UserError(`kubectl delete failed: ${kubectlError(result)}`);
   deps.out(`destroy: ${example} is gone`);
   return 0;

@@ -7,10 +7,9 @@
 //   path, so the request really passes the controller and the rule.
 import * as http from 'http';
 import * as net from 'net';
-import { spawn } from 'child_process';
-import { K8sObject, containerPorts, containersOf, matchesLabels, podTemplate } from '../manifests';
+import { K8sObject, PodTemplate, containerPorts, containerRole, containersOf, mapSelectorMatches, podTemplateOf } from '../../validator/model';
 import { ClusterDeps, loadTarget, parseTarget } from './common';
-import { UserError, firstLine, preflight } from './kubectl';
+import { DEFAULT_TIMEOUT_SECONDS, UserError, describeCall, firstLine, preflight, release, requestTimeout, spawnGroup } from './kubectl';
 
 export type Protocol = 'http' | 'postgres' | 'redis' | 'tcp';
 
@@ -38,12 +37,12 @@ export const INGRESS_CONTROLLERS: Record<string, { namespace: string; service: s
 };
 
 /** The protocol a Service port speaks, judged from its name, appProtocol, the container's probes and image. */
-function protocolOf(port: K8sObject, pods: K8sObject[]): { protocol: Protocol; path?: string } {
+function protocolOf(port: K8sObject, pods: readonly PodTemplate[]): { protocol: Protocol; path?: string } {
   const target = port.targetPort ?? port.port;
   const matches = (p: { containerPort: number; name?: string }) => p.containerPort === target || (typeof target === 'string' && p.name === target);
-  const containers = pods.flatMap((spec) => containersOf(spec).filter((c) => c.role !== 'init'))
+  const containers = pods.flatMap((pod) => containersOf(pod).filter((c) => containerRole(c) === 'container' || containerRole(c) === 'sidecar'))
     .filter((c) => (c.container.ports ?? []).some(matches));
-  const numbers = pods.flatMap((spec) => containerPorts(spec)).filter(matches).map((p) => p.containerPort);
+  const numbers = pods.flatMap((pod) => containerPorts(pod)).filter(matches).map((p) => p.containerPort);
   const named = `${port.name ?? ''} ${port.appProtocol ?? ''}`.toLowerCase();
   for (const { container } of containers) {
     for (const probe of [container.readinessProbe, container.livenessProbe, container.startupProbe]) {
@@ -67,26 +66,26 @@ function protocolOf(port: K8sObject, pods: K8sObject[]): { protocol: Protocol; p
 export function smokePlan(objects: readonly K8sObject[]): { checks: SmokeCheck[]; skipped: string[] } {
   const checks: SmokeCheck[] = [];
   const skipped: string[] = [];
-  const workloads = objects.filter((o) => podTemplate(o) && o.kind !== 'CronJob' && o.kind !== 'Job');
+  const workloads = objects.filter((o) => podTemplateOf(o) && o.kind !== 'CronJob' && o.kind !== 'Job');
   for (const svc of objects.filter((o) => o.kind === 'Service')) {
     const name = svc.metadata?.name;
     const ns = svc.metadata?.namespace;
     if (svc.spec?.type === 'ExternalName') { skipped.push(`Service ${name}: an ExternalName Service is only a DNS alias`); continue; }
     if (!svc.spec?.selector) { skipped.push(`Service ${name}: no selector, so no pods behind it to answer`); continue; }
-    const pods = workloads.filter((w) => matchesLabels(svc.spec.selector, podTemplate(w)?.labels)).map((w) => podTemplate(w)?.spec);
+    const pods = workloads.map(podTemplateOf).filter((pod): pod is PodTemplate => pod !== undefined && mapSelectorMatches(svc.spec.selector, pod.labels));
     for (const port of svc.spec.ports ?? []) {
       checks.push({ name: `Service ${name} :${port.port}`, namespace: ns, target: `svc/${name}`, port: port.port, ...protocolOf(port, pods) });
     }
   }
   // A workload no Service selects is reached straight at its pods.
-  const selected = (w: K8sObject) => objects.some((s) => s.kind === 'Service' && matchesLabels(s.spec?.selector, podTemplate(w)?.labels));
+  const selected = (w: K8sObject) => objects.some((s) => s.kind === 'Service' && mapSelectorMatches(s.spec?.selector, podTemplateOf(w)?.labels));
   for (const w of workloads.filter((x) => !selected(x))) {
-    const spec = podTemplate(w)?.spec;
-    for (const p of containerPorts(spec)) {
+    const pod = podTemplateOf(w);
+    for (const p of containerPorts(pod)) {
       const port = { name: p.name, port: p.containerPort, targetPort: p.containerPort };
       checks.push({
         name: `${w.kind} ${w.metadata?.name} :${p.containerPort} (no Service selects it: straight to a pod)`, namespace: w.metadata?.namespace,
-        target: `${w.kind.toLowerCase()}/${w.metadata?.name}`, port: p.containerPort, ...protocolOf(port, [spec]),
+        target: `${w.kind.toLowerCase()}/${w.metadata?.name}`, port: p.containerPort, ...protocolOf(port, pod ? [pod] : []),
       });
     }
   }
@@ -127,26 +126,31 @@ export type Forward = (namespace: string, target: string, port: number) => Promi
 /** Speaks a protocol to a local port; resolves to what answered, rejects with what went wrong. */
 export type Probe = (check: SmokeCheck, localPort: number) => Promise<string>;
 
-/** A Forward that runs `kubectl port-forward` and waits for it to announce the local port. */
-export function kubectlForward(cwd: string, env: NodeJS.ProcessEnv = process.env, timeoutMs = 20000): Forward {
+/**
+ * A Forward that runs `kubectl port-forward` and waits (up to `timeoutMs`) for it to announce the
+ * local port. close() stops its whole process group, so a wrapper script of kubectl cannot leave
+ * a port-forward behind that keeps this process from exiting.
+ */
+export function kubectlForward(cwd: string, env: NodeJS.ProcessEnv = process.env, timeoutMs = DEFAULT_TIMEOUT_SECONDS * 1000): Forward {
   return (namespace, target, port) => new Promise<Forwarded>((resolve, reject) => {
-    const child = spawn('kubectl', ['port-forward', '-n', namespace, target, `:${port}`, '--address', '127.0.0.1'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const args = ['port-forward', '-n', namespace, target, `:${port}`, '--address', '127.0.0.1'];
+    const child = spawnGroup(args, cwd, env);
     let stderr = '';
     let settled = false;
     const fail = (message: string) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      child.kill();
+      release(child);
       reject(new Error(message));
     };
-    const timer = setTimeout(() => fail(`kubectl port-forward gave no port within ${timeoutMs / 1000}s${stderr ? `: ${firstLine(stderr)}` : ''}`), timeoutMs);
+    const timer = setTimeout(() => fail(`${describeCall(args)} gave no port within ${Math.round(timeoutMs / 1000)}s and was stopped${stderr ? `: ${firstLine(stderr)}` : ''}`), timeoutMs);
     child.stdout.on('data', (chunk: Buffer) => {
       const m = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(String(chunk));
       if (m && !settled) {
         settled = true;
         clearTimeout(timer);
-        resolve({ localPort: Number(m[1]), close: () => child.kill() });
+        resolve({ localPort: Number(m[1]), close: () => release(child) });
       }
     });
     child.stderr.on('data', (chunk: Buffer) => { stderr += chunk; });
@@ -224,12 +228,12 @@ export async function runSmoke(argv: readonly string[], deps: SmokeDeps): Promis
   const target = loadTarget(example, profile, { ...deps, freshYaml: undefined });
   let cluster;
   try {
-    cluster = await preflight(deps.kubectl);
+    cluster = await preflight(deps.kubectl, { env: deps.env, timeoutSeconds: deps.timeoutSeconds });
   } catch (err) {
     if (err instanceof UserError) throw new UserError(`found no cluster to test, nothing was checked: ${err.message}`);
     throw err;
   }
-  const ns = await deps.kubectl(['get', 'namespace', target.namespace, '--output=name']);
+  const ns = await deps.kubectl(['get', 'namespace', target.namespace, '--output=name', requestTimeout(deps.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS)]);
   if (ns.code !== 0) {
     throw new UserError(`namespace ${target.namespace} does not exist in context "${cluster.context}": deploy the example first (npm run deploy -- ${example})`);
   }

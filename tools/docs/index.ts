@@ -4,9 +4,12 @@
 // command of the docs names something that is not in dist/.
 import * as fs from 'fs';
 import * as path from 'path';
+import * as util from 'util';
+import { BUDGET_BEGIN, BUDGET_END, budgetTable } from './budget-table';
 import { DIAGRAM_LEGEND, renderDiagram } from './diagram';
 import { DocProblem, checkDocs, docCommands, formatProblem } from './docs-check';
-import { Dist, K8sObject, loadDist } from '../manifests';
+import { K8sObject } from '../../validator/model';
+import { Dist, loadDist } from './dist';
 import { between, replaceBetween, sections } from './markdown';
 import { DEFAULT_PROFILE } from '../../examples/profiles';
 
@@ -61,7 +64,11 @@ function withDiagramMarkers(text: string): string {
 export function generatedDocs(root: string, examples: readonly ExampleInfo[], dist: Dist): Map<string, string> {
   const docs = new Map<string, string>();
   const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
-  if (readme.includes(TABLE_BEGIN)) docs.set('README.md', replaceBetween(readme, TABLE_BEGIN, TABLE_END, examplesTable(examples, dist)));
+  let generatedReadme = readme.includes(TABLE_BEGIN) ? replaceBetween(readme, TABLE_BEGIN, TABLE_END, examplesTable(examples, dist)) : readme;
+  if (generatedReadme.includes(BUDGET_BEGIN)) {
+    generatedReadme = replaceBetween(generatedReadme, BUDGET_BEGIN, BUDGET_END, budgetTable(examples.map((e) => e.name), dist, GUIDE_PROFILE));
+  }
+  if (generatedReadme !== readme || readme.includes(TABLE_BEGIN)) docs.set('README.md', generatedReadme);
   for (const e of examples) {
     const file = path.join(root, guidePath(e.name));
     const objects = dist.get(GUIDE_PROFILE)?.get(e.name);
@@ -141,7 +148,7 @@ export function docsProblems(root: string, examples: readonly ExampleInfo[]): st
   const generated = generatedDocs(root, examples, dist);
   const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
   if (!readme.includes(TABLE_BEGIN)) problems.push(`README.md: no examples table: add the lines "${TABLE_BEGIN}" and "${TABLE_END}", then run npm run docs`);
-  else if (generated.get('README.md') !== readme) problems.push('README.md: the examples table is stale: run npm run docs and commit README.md');
+  else if (generated.get('README.md') !== readme) problems.push('README.md: the examples table or the budget table is stale: run npm run docs and commit README.md');
   for (const e of examples) {
     const file = path.join(root, guidePath(e.name));
     const objects = dist.get(GUIDE_PROFILE)?.get(e.name);
@@ -153,15 +160,22 @@ export function docsProblems(root: string, examples: readonly ExampleInfo[]): st
   return problems;
 }
 
+/** The arguments of `npm run docs`: whether only to check, or the first argument it does not know. */
+function parseDocsArgs(argv: readonly string[]): { check: boolean } | { unknown: string } {
+  const { tokens } = util.parseArgs({ args: [...argv], options: { check: { type: 'boolean' } }, strict: false, allowPositionals: true, tokens: true });
+  const bad = tokens.find((t) => t.kind !== 'option' || t.name !== 'check' || t.value !== undefined);
+  return bad ? { unknown: argv[bad.index] } : { check: tokens.length > 0 };
+}
+
 /** `npm run docs [-- --check]`: returns the exit code. */
 export function runDocs(argv: readonly string[], root: string, examples: readonly ExampleInfo[]): number {
-  const unknown = argv.filter((a) => a !== '--check');
-  if (unknown.length > 0) {
-    console.error(`docs: unknown argument "${unknown[0]}": usage: npm run docs [-- --check]`);
+  const args = parseDocsArgs(argv);
+  if ('unknown' in args) {
+    console.error(`docs: unknown argument "${args.unknown}": usage: npm run docs [-- --check]`);
     return 2;
   }
   try {
-    if (!argv.includes('--check')) {
+    if (!args.check) {
       for (const [file, text] of generatedDocs(root, examples, loadDist(root))) {
         const full = path.join(root, file);
         if (fs.readFileSync(full, 'utf8') !== text) {
