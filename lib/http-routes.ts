@@ -171,27 +171,28 @@ export class HttpRoutes extends Construct {
     }
     const hosts = props.hosts ?? [];
     if (hosts.length > 16) throw new Error(`hosts has ${hosts.length} entries: an HTTPRoute takes at most 16`);
-    hosts.forEach((host) => checkHostname('host', host));
-    checkUnique('host', hosts);
+    hosts.forEach((host, i) => checkHostname(`hosts[${i}]`, host));
+    checkUnique('hosts', hosts);
     if (props.rules.length === 0) throw new Error('rules is empty: an HTTPRoute needs at least one rule');
     if (props.rules.length > 16) throw new Error(`rules has ${props.rules.length} entries: an HTTPRoute takes at most 16`);
-    const seen = new Set<string>();
-    const rules = props.rules.map((rule) => {
+    const seen = new Map<string, number>();
+    const rules = props.rules.map((rule, i) => {
       const path = rule.path ?? '/';
       const match = rule.match ?? 'PathPrefix';
-      const where = `rule ${match} ${path}`;
-      if (!path.startsWith('/')) throw new Error(`path "${path}" must start with '/'`);
-      if (seen.has(where)) throw new Error(`${where} is defined twice`);
-      seen.add(where);
-      if (rule.backends.length === 0) throw new Error(`${where}: backends is empty: a rule needs at least one backend`);
-      if (rule.backends.length > 16) throw new Error(`${where}: backends has ${rule.backends.length} entries: a rule takes at most 16`);
-      checkUnique(`${where}: service`, rule.backends.map((b) => b.service.name));
-      const backendRefs = rule.backends.map((backend) => {
-        if (backend.weight !== undefined) checkIntegerInRange(`${where}: weight of service "${backend.service.name}"`, backend.weight, 0, 1000000);
-        return { name: backend.service.name, port: servicePort(backend, where), weight: backend.weight };
+      const where = `rules[${i}]`;
+      if (!path.startsWith('/')) throw new Error(`${where}.path "${path}" must start with '/'`);
+      const first = seen.get(`${match} ${path}`);
+      if (first !== undefined) throw new Error(`${where} repeats the match (${match} ${path}) of rules[${first}]`);
+      seen.set(`${match} ${path}`, i);
+      if (rule.backends.length === 0) throw new Error(`${where}.backends is empty: a rule needs at least one backend`);
+      if (rule.backends.length > 16) throw new Error(`${where}.backends has ${rule.backends.length} entries: a rule takes at most 16`);
+      checkUnique(`${where}.backends`, rule.backends.map((b) => b.service.name));
+      const backendRefs = rule.backends.map((backend, j) => {
+        if (backend.weight !== undefined) checkIntegerInRange(`${where}.backends[${j}].weight`, backend.weight, 0, 1000000);
+        return { name: backend.service.name, port: servicePort(backend, `${where}.backends[${j}]`), weight: backend.weight };
       });
       if (backendRefs.every((b) => (b.weight ?? 1) === 0)) {
-        throw new Error(`${where}: the weights add up to 0: give at least one backend a weight above 0, or the rule answers every request with an error`);
+        throw new Error(`${where}.backends: the weights add up to 0: give at least one backend a weight above 0, or the rule answers every request with an error`);
       }
       return {
         matches: [{ path: { type: match === 'Exact' ? HttpRouteSpecRulesMatchesPathType.EXACT : HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, value: path } }],
@@ -215,11 +216,11 @@ export class HttpRoutes extends Construct {
 function servicePort(backend: RouteBackend, where: string): number {
   const ports = backend.service.ports.map((p) => p.port);
   const name = backend.service.name;
-  if (ports.length === 0) throw new Error(`${where}: service "${name}" exposes no port`);
+  if (ports.length === 0) throw new Error(`${where}.service "${name}" exposes no port`);
   if (backend.port === undefined) {
-    if (ports.length > 1) throw new Error(`${where}: service "${name}" exposes ports ${ports.join(', ')}: choose one with port`);
+    if (ports.length > 1) throw new Error(`${where}.service "${name}" exposes ports ${ports.join(', ')}: choose one with ${where}.port`);
     return ports[0];
   }
-  if (!ports.includes(backend.port)) throw new Error(`${where}: service "${name}" has no port ${backend.port}: its ports are ${ports.join(', ')}`);
+  if (!ports.includes(backend.port)) throw new Error(`${where}.port ${backend.port} is not a port of service "${name}": its ports are ${ports.join(', ')}`);
   return backend.port;
 }

@@ -39,7 +39,7 @@ describe('BatchJob', () => {
     ['a negative backoffLimit', { backoffLimit: -1 }, 'backoffLimit -1 is outside 0-100'],
     ['a deadline of 0', { activeDeadlineSeconds: 0 }, 'activeDeadlineSeconds 0 is outside 1-604800'],
     ['a negative ttl', { ttlSecondsAfterFinished: -5 }, 'ttlSecondsAfterFinished -5 is outside 0-2592000'],
-    ['a name with capitals', { name: 'Work' }, 'name "Work" is not a DNS label: use at most 63 lowercase letters, digits and \'-\', starting with a letter and ending with a letter or digit'],
+    ['a name with capitals', { name: 'Work' }, 'name "Work" is not a DNS label: use at most 63 lowercase letters, digits and \'-\', starting and ending with a letter or digit'],
   ])('refuses %s', (_, props, message) => {
     expect(() => new BatchJob(chart(), 'Job', { ...base, ...props })).toThrow(new Error(message));
   });

@@ -34,7 +34,7 @@ describe('WebGateway', () => {
   });
 
   test.each<[string, Partial<WebGatewayProps>, string]>([
-    ['a class that is not a name', { className: 'Envoy' }, 'className "Envoy" is not a DNS label: use at most 63 lowercase letters, digits and \'-\', starting with a letter and ending with a letter or digit'],
+    ['a class that is not a name', { className: 'Envoy' }, 'className "Envoy" is not a DNS label: use at most 63 lowercase letters, digits and \'-\', starting and ending with a letter or digit'],
     ['port 0', { port: 0 }, 'port 0 is outside 1-65535'],
     ['a host with a port', { host: 'demo.test:80' }, 'host "demo.test:80" is not a hostname: use lowercase letters, digits, \'-\' and \'.\' (a leading \'*.\' for a wildcard), without a port or an IP address'],
     ['an IP address as host', { host: '10.0.0.1' }, 'host "10.0.0.1" is not a hostname: use lowercase letters, digits, \'-\' and \'.\' (a leading \'*.\' for a wildcard), without a port or an IP address'],
@@ -100,18 +100,18 @@ describe('HttpRoutes', () => {
     ['no rules', () => ({ rules: [] }), 'rules is empty: an HTTPRoute needs at least one rule'],
     ['17 rules', ({ service }) => ({ rules: Array.from({ length: 17 }, (_, i) => ({ path: `/p${i}`, backends: [{ service }] })) }), 'rules has 17 entries: an HTTPRoute takes at most 16'],
     ['17 hosts', () => ({ hosts: Array.from({ length: 17 }, (_, i) => `h${i}.test`) }), 'hosts has 17 entries: an HTTPRoute takes at most 16'],
-    ['a host with capitals', () => ({ hosts: ['Demo.test'] }), 'host "Demo.test" is not a hostname: use lowercase letters, digits, \'-\' and \'.\' (a leading \'*.\' for a wildcard), without a port or an IP address'],
-    ['a host twice', () => ({ hosts: ['demo.test', 'demo.test'] }), 'host "demo.test" appears twice'],
-    ['a path without a leading slash', ({ service }) => ({ rules: [{ path: 'api', backends: [{ service }] }] }), 'path "api" must start with \'/\''],
-    ['a path twice', ({ service }) => ({ rules: [{ path: '/api', backends: [{ service }] }, { path: '/api', backends: [{ service }] }] }), 'rule PathPrefix /api is defined twice'],
-    ['a rule without backends', () => ({ rules: [{ backends: [] }] }), 'rule PathPrefix /: backends is empty: a rule needs at least one backend'],
-    ['a Service twice in a rule', ({ service }) => ({ rules: [{ backends: [{ service }, { service }] }] }), 'rule PathPrefix /: service "app" appears twice'],
-    ['a port the Service lacks', ({ service }) => ({ rules: [{ backends: [{ service, port: 8080 }] }] }), 'rule PathPrefix /: service "app" has no port 8080: its ports are 80'],
-    ['no port for a Service with two', ({ twoPorts }) => ({ rules: [{ backends: [{ service: twoPorts }] }] }), 'rule PathPrefix /: service "two" exposes ports 80, 443: choose one with port'],
-    ['a negative weight', ({ service }) => ({ rules: [{ backends: [{ service, weight: -1 }] }] }), 'rule PathPrefix /: weight of service "app" -1 is outside 0-1000000'],
-    ['a fractional weight', ({ service }) => ({ rules: [{ backends: [{ service, weight: 0.5 }] }] }), 'rule PathPrefix /: weight of service "app" 0.5 is outside 0-1000000'],
+    ['a host with capitals', () => ({ hosts: ['Demo.test'] }), 'hosts[0] "Demo.test" is not a hostname: use lowercase letters, digits, \'-\' and \'.\' (a leading \'*.\' for a wildcard), without a port or an IP address'],
+    ['a host twice', () => ({ hosts: ['demo.test', 'demo.test'] }), 'hosts[1] "demo.test" repeats hosts[0]'],
+    ['a path without a leading slash', ({ service }) => ({ rules: [{ path: 'api', backends: [{ service }] }] }), 'rules[0].path "api" must start with \'/\''],
+    ['a path twice', ({ service }) => ({ rules: [{ path: '/api', backends: [{ service }] }, { path: '/api', backends: [{ service }] }] }), 'rules[1] repeats the match (PathPrefix /api) of rules[0]'],
+    ['a rule without backends', () => ({ rules: [{ backends: [] }] }), 'rules[0].backends is empty: a rule needs at least one backend'],
+    ['a Service twice in a rule', ({ service }) => ({ rules: [{ backends: [{ service }, { service }] }] }), 'rules[0].backends[1] "app" repeats rules[0].backends[0]'],
+    ['a port the Service lacks', ({ service }) => ({ rules: [{ backends: [{ service, port: 8080 }] }] }), 'rules[0].backends[0].port 8080 is not a port of service "app": its ports are 80'],
+    ['no port for a Service with two', ({ twoPorts }) => ({ rules: [{ backends: [{ service: twoPorts }] }] }), 'rules[0].backends[0].service "two" exposes ports 80, 443: choose one with rules[0].backends[0].port'],
+    ['a negative weight', ({ service }) => ({ rules: [{ backends: [{ service, weight: -1 }] }] }), 'rules[0].backends[0].weight -1 is outside 0-1000000'],
+    ['a fractional weight', ({ service }) => ({ rules: [{ backends: [{ service, weight: 0.5 }] }] }), 'rules[0].backends[0].weight 0.5 is outside 0-1000000'],
     ['weights that add up to 0', ({ service, next }) => ({ rules: [{ backends: [{ service, weight: 0 }, { service: next, weight: 0 }] }] }),
-      'rule PathPrefix /: the weights add up to 0: give at least one backend a weight above 0, or the rule answers every request with an error'],
+      'rules[0].backends: the weights add up to 0: give at least one backend a weight above 0, or the rule answers every request with an error'],
   ])('refuses %s', (_, props, message) => {
     const s = setup();
     expect(() => new HttpRoutes(s.chart, 'Routes', { name: 'site', gateway: s.gateway, rules: [{ backends: [{ service: s.service }] }], ...props(s) })).toThrow(new Error(message));
