@@ -124,11 +124,18 @@ export function podRequests(spec: Json): [number, number] {
 /** Pods of a workload in steady state: its replicas, or an autoscaler's minReplicas when higher. */
 export function steadyPods(set: ManifestSet, pod: PodSpecAt): number {
   const object = pod.manifest.object;
-  const autoscaled = set.ofKind('HorizontalPodAutoscaler')
-    .filter((h) => namespaceOf(h.object) === namespaceOf(object)
-      && h.object.spec?.scaleTargetRef?.kind === object.kind && h.object.spec?.scaleTargetRef?.name === object.metadata?.name)
-    .map((h) => (Number.isInteger(h.object.spec?.minReplicas) ? h.object.spec.minReplicas : 1));
-  return Math.max(pod.pods, ...autoscaled);
+  // The autoscalers' minReplicas by the `namespace/kind/name` they scale, built once per set.
+  const autoscalers = set.memo('autoscaler-min-replicas', () => {
+    const byTarget = new Map<string, number>();
+    for (const h of set.ofKind('HorizontalPodAutoscaler')) {
+      const ref = h.object.spec?.scaleTargetRef;
+      const key = `${namespaceOf(h.object)}\0${ref?.kind}\0${ref?.name}`;
+      const min = Number.isInteger(h.object.spec?.minReplicas) ? h.object.spec.minReplicas : 1;
+      byTarget.set(key, Math.max(byTarget.get(key) ?? -Infinity, min));
+    }
+    return byTarget;
+  });
+  return Math.max(pod.pods, autoscalers.get(`${namespaceOf(object)}\0${object.kind}\0${object.metadata?.name}`) ?? -Infinity);
 }
 
 /** The folder (or file) that a set of manifests came from, for set-wide findings. */
