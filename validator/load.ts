@@ -199,15 +199,12 @@ export function readText(file: string, budget: ReadBudget = new ReadBudget()): s
   }
 }
 
-/** YAML 1.1 tags whose values kubectl does not read as JavaScript would (binary data, sets, ordered maps). */
-const DROPPED_TAGS = new Set(['timestamp', 'binary', 'omap', 'pairs', 'set'].map((t) => `tag:yaml.org,2002:${t}`));
-
 /** Parses like kubectl does: YAML 1.1, where yes/no/on/off are booleans and 0644 is octal. */
 const PARSE_OPTIONS = {
   version: '1.1' as const,
-  // kubectl's YAML reader keeps timestamps and 1:20 as strings, and !!set and !!binary as plain values.
-  customTags: (tags: Array<{ tag: string; format?: string }>) => tags.filter((t) => !DROPPED_TAGS.has(t.tag) && t.format !== 'TIME'),
-  // The parser's own check compares each key with every other (quadratic): duplicateKey() does it.
+  // kubectl's YAML reader keeps timestamps and 1:20 as strings.
+  customTags: (tags: Array<{ tag: string; format?: string }>) => tags.filter((t) => t.tag !== 'tag:yaml.org,2002:timestamp' && t.format !== 'TIME'),
+  // The parser's own check compares each key with every other (quadratic): scanDocument() does it.
   uniqueKeys: false,
 };
 
