@@ -304,8 +304,11 @@ export function parseManifests(file: string, text: string): Manifest[] {
         // Aliases are bounded above and by checkShape, which also counts what they expand to.
         value = document.toJS({ maxAliasCount: -1 });
       } catch (err) {
-        if (err instanceof ReferenceError) throw new InputError(`${where}: not valid YAML: ${err.message.replace(/^Unresolved alias \(the anchor must be set before the alias\)/, 'an alias names no anchor set before it')}`, EXIT.notYaml);
-        throw err;
+        // What building the values refuses is the document's doing: an alias without its anchor, a
+        // merge (<<) of something that is not a mapping, a tag that does not fit its value.
+        if (!(err instanceof Error) || (err instanceof RangeError && /call stack/i.test(err.message))) throw err;
+        const reason = err.message.split('\n')[0].replace(/^Unresolved alias \(the anchor must be set before the alias\)/, 'an alias names no anchor set before it');
+        throw new InputError(`${where}: not valid YAML: ${reason}`, EXIT.notYaml);
       }
       checkShape(value, where, budget);
       if (value === null || value === undefined) continue;

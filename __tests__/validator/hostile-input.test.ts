@@ -163,7 +163,7 @@ describe('kinds and keys that are names of Object\'s own properties', () => {
     expect(out).toContain(`${name}/test/a: kind: Kubernetes 1.28 has no kind "${name}" in v1 [api-version]`);
   });
 
-  test.each(names)('apiVersion %s and labels and selectors keyed %s select nothing they should not', (name) => {
+  test.each(names)('apiVersion, kind and label key %s: a selector on that key selects no pod without it', (name) => {
     const text = `${pod('a')}---
 apiVersion: ${name}
 kind: ${name}
