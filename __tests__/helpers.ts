@@ -2,9 +2,10 @@ import { App, Testing } from 'cdk8s';
 import { EXAMPLES, Example } from '../examples';
 import { PROFILES, Profile, getProfile } from '../examples/profiles';
 import { Manifest, RULES, validate } from '../validator';
+import { Json, mapSelectorMatches } from '../validator/model';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type K8sObject = any;
+/** A synthesized Kubernetes object. */
+export type K8sObject = Json;
 
 export function example(name: string): Example {
   const found = EXAMPLES.find((e) => e.name === name);
@@ -30,14 +31,20 @@ export function findObject(objects: K8sObject[], kind: string, name: string): K8
   return found[0];
 }
 
+/** What `field` returns for a key the object does not have at all (not even as undefined). */
+export const ABSENT = '(absent)';
+
+/** The value of a key of an object, or ABSENT when the key is not there: "left out" is then one assertion. */
+export function field(object: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(object, key) ? object[key] : ABSENT;
+}
+
 export function ofKind(objects: K8sObject[], kind: string): K8sObject[] {
   return objects.filter((o) => o.kind === kind);
 }
 
-/** Whether every selector label appears with the same value among the labels. */
-export function selects(selector: Record<string, string>, labels: Record<string, string> = {}): boolean {
-  return Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
-}
+/** Whether a selector of labels (a Service's, or a matchLabels) selects the labels: the validator's matcher. */
+export const selects = mapSelectorMatches;
 
 export const PROFILE_NAMES = PROFILES.map((p) => p.name);
 export const EXAMPLE_NAMES = EXAMPLES.map((e) => e.name);

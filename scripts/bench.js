@@ -8,17 +8,25 @@
 //
 // The commands run interleaved (floor, synth, synth-edit, ts-node, floor, ...) so that load on the
 // machine affects them alike; each figure is the median of the runs. Then one cold `npm test`
-// (jest cache and tsc build info cleared) is timed once.
+// (jest cache, tsc build info and ESLint cache cleared) is timed once.
 // Targets: synth <= 3x the floor; cold npm test <= 20 s.
 'use strict';
 const { spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const util = require('util');
 
 const root = path.resolve(__dirname, '..');
-const runsArg = process.argv.indexOf('--runs');
-const runs = runsArg === -1 ? 5 : Number(process.argv[runsArg + 1]);
+function runsOption() {
+  try {
+    const { values } = util.parseArgs({ options: { runs: { type: 'string', default: '5' } } });
+    return Number(values.runs);
+  } catch {
+    return NaN;
+  }
+}
+const runs = runsOption();
 if (!Number.isInteger(runs) || runs < 1) {
   console.error('usage: npm run bench -- [--runs N]');
   process.exit(2);
@@ -59,6 +67,7 @@ for (let i = 0; i < runs; i++) {
 const medians = Object.fromEntries(cases.map(([name]) => [name, median(samples[name])]));
 
 fs.rmSync(path.join(root, 'node_modules', '.cache', 'tsc'), { recursive: true, force: true });
+fs.rmSync(path.join(root, 'node_modules', '.cache', 'eslint'), { recursive: true, force: true });
 time('npx', ['jest', '--clearCache']);
 const testMs = time('npm', ['test', '--silent']);
 fs.rmSync(outdir, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 // What `npm run validate -- [options] [paths...]` does: checks Kubernetes YAML against the rules
 // of the validator. `npm run validate -- --help` lists the options and exit codes.
 import * as path from 'path';
+import * as util from 'util';
 import { DEFAULT_OPTIONS, RULES, familyOf, formatFinding, isRuleOrFamily, validate } from './index';
 import { DEFAULT_LIMITS, EXIT, InputError, ReadBudget, ReadLimits, collectFiles, formatBytes, groupByFolder, readManifests } from './load';
 import { ManifestSet } from './manifest-set';
@@ -92,74 +93,87 @@ function size(flag: '--max-file-size' | '--max-total-size', value: string): numb
   return Math.floor(parsed);
 }
 
-/** Parses the command line; throws a UsageError on anything it does not know. */
+/** The options of the command: the ones that take a value, and the switches. */
+const OPTIONS = {
+  'format': { type: 'string' },
+  'pod-security': { type: 'string' },
+  'cpu-budget': { type: 'string' },
+  'memory-budget': { type: 'string' },
+  'external': { type: 'string', multiple: true },
+  'skip': { type: 'string', multiple: true },
+  'max-file-size': { type: 'string' },
+  'max-total-size': { type: 'string' },
+  'together': { type: 'boolean' },
+  'list-rules': { type: 'boolean' },
+  'help': { type: 'boolean' },
+} as const;
+
+/**
+ * Parses the command line; throws a UsageError on anything it does not know. Every argument that
+ * does not start with `--` is a path (even `-x`); a switch ignores a value given with `=`.
+ */
 export function parseArgs(argv: readonly string[]): CliArgs {
   const paths: string[] = [];
   let format: CliArgs['format'] = 'text';
-  let together = false;
-  let help = false;
-  let list = false;
   let podSecurity = DEFAULT_OPTIONS.podSecurity;
   let cpuBudgetMillis = DEFAULT_OPTIONS.cpuBudgetMillis;
   let memoryBudgetMiB = DEFAULT_OPTIONS.memoryBudgetMiB;
+  const switches = new Set<string>();
+  const shortArgs = new Set<number>();
   const external: string[] = [];
   const skip: string[] = [];
   let { maxFileBytes, maxTotalBytes } = DEFAULT_LIMITS;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (!arg.startsWith('--')) {
-      paths.push(arg);
+  const { tokens } = util.parseArgs({ args: [...argv], options: OPTIONS, strict: false, allowPositionals: true, tokens: true });
+  for (const token of tokens) {
+    if (token.kind === 'positional') { paths.push(token.value); continue; }
+    const arg = argv[token.index];
+    if (token.kind === 'option-terminator') throw new UsageError(`unknown option ${JSON.stringify(arg)}`);
+    if (!token.rawName.startsWith('--')) {
+      // `-abc` comes as one token per letter, all with the same index: one path.
+      if (!shortArgs.has(token.index)) paths.push(arg);
+      shortArgs.add(token.index);
       continue;
     }
-    const [flag, inline] = arg.split(/=(.*)/s, 2);
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === '') throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    const list_ = () => value().split(',').map((s) => s.trim()).filter(Boolean);
-    switch (flag) {
-      case '--format': {
-        const v = value();
-        if (v !== 'text' && v !== 'json') throw new UsageError(`--format ${JSON.stringify(v)} is not text or json`);
-        format = v;
+    const flag = token.rawName;
+    if (!Object.prototype.hasOwnProperty.call(OPTIONS, token.name)) throw new UsageError(`unknown option ${JSON.stringify(arg)}`);
+    if (OPTIONS[token.name as keyof typeof OPTIONS].type === 'boolean') { switches.add(token.name); continue; }
+    const value = token.value;
+    if (value === undefined || value === '') throw new UsageError(`${flag} needs a value`);
+    const list = () => value.split(',').map((v) => v.trim()).filter(Boolean);
+    switch (token.name) {
+      case 'format':
+        if (value !== 'text' && value !== 'json') throw new UsageError(`--format ${JSON.stringify(value)} is not text or json`);
+        format = value;
         break;
-      }
-      case '--pod-security': {
-        const v = value();
-        if (!LEVELS.includes(v as PodSecurityLevel)) throw new UsageError(`--pod-security ${JSON.stringify(v)} is not one of ${LEVELS.join(', ')}`);
-        podSecurity = v as PodSecurityLevel;
+      case 'pod-security':
+        if (!LEVELS.includes(value as PodSecurityLevel)) throw new UsageError(`--pod-security ${JSON.stringify(value)} is not one of ${LEVELS.join(', ')}`);
+        podSecurity = value as PodSecurityLevel;
         break;
-      }
-      case '--cpu-budget': cpuBudgetMillis = budget(flag, value()); break;
-      case '--memory-budget': memoryBudgetMiB = budget(flag, value()); break;
-      case '--external':
-        for (const ref of list_()) {
+      case 'cpu-budget': cpuBudgetMillis = budget('--cpu-budget', value); break;
+      case 'memory-budget': memoryBudgetMiB = budget('--memory-budget', value); break;
+      case 'external':
+        for (const ref of list()) {
           const parts = ref.split('/');
           if (parts.length < 2 || parts.length > 3 || parts.some((p) => p === '')) throw new UsageError(`--external ${JSON.stringify(ref)} is not Kind/name or Kind/namespace/name`);
           external.push(ref);
         }
         break;
-      case '--skip':
-        for (const name of list_()) {
+      case 'max-file-size': maxFileBytes = size('--max-file-size', value); break;
+      case 'max-total-size': maxTotalBytes = size('--max-total-size', value); break;
+      default: // skip
+        for (const name of list()) {
           if (!isRuleOrFamily(name)) throw new UsageError(`--skip ${JSON.stringify(name)} is neither a rule nor a family`);
           skip.push(name);
         }
         break;
-      case '--max-file-size': maxFileBytes = size(flag, value()); break;
-      case '--max-total-size': maxTotalBytes = size(flag, value()); break;
-      case '--together': together = true; break;
-      case '--list-rules': list = true; break;
-      case '--help': help = true; break;
-      default: throw new UsageError(`unknown option ${JSON.stringify(arg)}`);
     }
   }
   return {
     paths: paths.length > 0 ? paths : [DEFAULT_PATH],
     format,
-    together,
-    help,
-    listRules: list,
+    together: switches.has('together'),
+    help: switches.has('help'),
+    listRules: switches.has('list-rules'),
     options: { cpuBudgetMillis, memoryBudgetMiB, podSecurity, external, skip },
     limits: { maxFileBytes, maxTotalBytes },
   };

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Composer, LineCounter, Parser, isAlias, isMap, isScalar, isSeq } from 'yaml';
+import { Composer, DocumentOptions, LineCounter, ParseOptions, Parser, SchemaOptions, isAlias, isMap, isScalar, isSeq } from 'yaml';
 import { Manifest } from './types';
 
 /** Exit codes of `npm run validate`. */
@@ -140,12 +140,12 @@ export class ReadBudget {
 
   constructor(public readonly limits: ReadLimits = DEFAULT_LIMITS) {}
 
-  /** Counts bytes of a file; throws when all files together are over the limit. */
   /** Whether the files read so far are over the limit. */
   get exhausted(): boolean {
     return this.read > this.limits.maxTotalBytes;
   }
 
+  /** Counts bytes of a file; throws when all files together are over the limit. */
   take(file: string, bytes: number): void {
     this.read += bytes;
     if (this.exhausted) {
@@ -200,10 +200,10 @@ export function readText(file: string, budget: ReadBudget = new ReadBudget()): s
 }
 
 /** Parses like kubectl does: YAML 1.1, where yes/no/on/off are booleans and 0644 is octal. */
-const PARSE_OPTIONS = {
-  version: '1.1' as const,
+const PARSE_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
+  version: '1.1',
   // kubectl's YAML reader keeps timestamps and 1:20 as strings.
-  customTags: (tags: Array<{ tag: string; format?: string }>) => tags.filter((t) => t.tag !== 'tag:yaml.org,2002:timestamp' && t.format !== 'TIME'),
+  customTags: (tags) => tags.filter((t) => typeof t === 'string' || (t.tag !== 'tag:yaml.org,2002:timestamp' && !('format' in t && t.format === 'TIME'))),
   // The parser's own check compares each key with every other (quadratic): scanDocument() does it.
   uniqueKeys: false,
 };
@@ -283,8 +283,7 @@ export function parseManifests(file: string, text: string): Manifest[] {
   const limit = Math.max(MAX_EXPANDED_VALUES, text.length);
   const budget = { left: limit, limit };
   const manifests: Manifest[] = [];
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const composer = new Composer(PARSE_OPTIONS as any);
+  const composer = new Composer(PARSE_OPTIONS);
   let index = -1;
   try {
     // One document at a time: a file of a million empty documents needs no more memory than one.

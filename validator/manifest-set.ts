@@ -1,5 +1,5 @@
 import { ContainerAt, PodSpecAt, containersOf, podSpecOf } from './pod-specs';
-import { Manifest } from './types';
+import { K8sObject, Manifest, manifestsOf } from './manifest';
 import { externalRefs } from '../lib/external-refs';
 
 /**
@@ -48,6 +48,14 @@ export function selectorMatches(selector: LabelSelector, labels: Readonly<Record
     }
   }
   return true;
+}
+
+/**
+ * Whether a selector that is a plain map of labels (a Service's, a ReplicationController's)
+ * selects these labels: every pair matches. An empty or missing one selects nothing.
+ */
+export function mapSelectorMatches(selector: unknown, labels: unknown): boolean {
+  return isObject(selector) && Object.keys(selector).length > 0 && selectorMatches({ matchLabels: selector }, isObject(labels) ? labels : {});
 }
 
 /** Whether a selector has no condition at all (it then selects every pod). */
@@ -129,6 +137,11 @@ export class ManifestSet {
       if (name === undefined) continue;
       pushTo(this.index, `${manifest.object.kind}/${namespaceOf(manifest.object)}/${name}`, manifest);
     }
+  }
+
+  /** Objects held in memory (synthesized, or read by a tool), as one set. */
+  static fromObjects(objects: readonly K8sObject[], file?: string): ManifestSet {
+    return new ManifestSet(manifestsOf(objects, file));
   }
 
   /** Every pod spec: bare pods and the templates of workloads. */
@@ -218,12 +231,20 @@ export class ManifestSet {
     const wanted = `${kind}/${name}`;
     const namespace = namespaceOf(from.object);
     if (this.externalSet.has(wanted) || this.externalSet.has(`${kind}/${namespace}/${name}`)) return true;
-    const declared = [
+    return this.declaredExternal(from).includes(wanted);
+  }
+
+  /**
+   * The `Kind/name` entries of the external-refs annotation that hold for `from`: on the object,
+   * on its pod template and on its Namespace.
+   */
+  declaredExternal(from: Manifest): string[] {
+    const namespace = namespaceOf(from.object);
+    return [
       ...externalRefsOf(from.object?.metadata?.annotations),
       ...externalRefsOf(podSpecOf(from)?.annotations),
       ...(namespace === '' ? [] : externalRefsOf(this.find('Namespace', '', namespace)?.object?.metadata?.annotations)),
     ];
-    return declared.includes(wanted);
   }
 
   /** Whether the set holds `kind`/`name` in the namespace of `from`, or may reference it as external. */

@@ -1,14 +1,6 @@
 import type { ManifestSet } from './manifest-set';
 
-/** One Kubernetes object read from a file. */
-export interface Manifest {
-  /** The file it came from (or a label such as `services (minikube)` for in-memory objects). */
-  readonly file: string;
-  /** Position of the document within the file, from 0. */
-  readonly index: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  readonly object: any;
-}
+export type { Json, K8sObject, Manifest } from './manifest';
 
 /** A broken rule: where, which rule, and what to change, in plain words. */
 export interface Finding {

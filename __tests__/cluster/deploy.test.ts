@@ -3,10 +3,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
 import { loadTarget, parseTarget } from '../../tools/cluster/common';
-import { PRUNE_ALLOWLIST, ROLLOUT_TIMEOUT_SECONDS, deployPlan, destroyPlan, gvk, outOfBandSecrets, runDeploy, runDestroy } from '../../tools/cluster/deploy';
+import { PART_OF_LABEL, PRUNE_ALLOWLIST, ROLLOUT_TIMEOUT_SECONDS, deployPlan, destroyPlan, gvk, outOfBandSecrets, runDeploy, runDestroy } from '../../tools/cluster/deploy';
 import { KUBECTL_MISSING, UserError } from '../../tools/cluster/kubectl';
-import { K8sObject, PART_OF_LABEL, loadDist } from '../../tools/manifests';
-import { shopObjects } from '../fixtures/kinds';
+import { K8sObject } from '../../validator/model';
+import { loadDist } from '../../tools/docs/dist';
+import { ExternalRefsHolder, shopObjects, shopWithExternalRefsOn } from '../fixtures/kinds';
 import { HEALTHY, ROOT, Rule, deps, fakeKubectl, startsWith } from './fake';
 import { EXAMPLES } from '../../examples';
 
@@ -124,6 +125,15 @@ describe('the planned kubectl invocations', () => {
     const d = deps(fakeKubectl());
     const target = loadTarget(example, d.profiles.find((p) => p.name === profile)!, d);
     expect(outOfBandSecrets(target.objects).map((s) => `${s.namespace}/${s.name}`)).toEqual(expected);
+  });
+
+  test.each<[ExternalRefsHolder, string[]]>([
+    ['on the workload', ['shop-demo/db-credentials']],
+    ['on its pod template', ['shop-demo/db-credentials']],
+    ['on the Namespace', ['shop-demo/db-credentials']],
+    ['nowhere', []],
+  ])('a Secret is out of band when the annotation that lists it is %s, as the validator reads it', (holder, expected) => {
+    expect(outOfBandSecrets(shopWithExternalRefsOn(holder)).map((s) => `${s.namespace}/${s.name}`)).toEqual(expected);
   });
 
   test('a StatefulSet with updateStrategy OnDelete has no rollout to wait for', () => {

@@ -6,7 +6,7 @@ import * as path from 'path';
 import { stringify } from 'yaml';
 import { UserError } from '../../tools/cluster/kubectl';
 import { Forward, PROBES, Probe, Protocol, SmokeCheck, makeProbes, runSmoke, smokePlan } from '../../tools/cluster/smoke';
-import { loadDist } from '../../tools/manifests';
+import { loadDist } from '../../tools/docs/dist';
 import { shopObjects } from '../fixtures/kinds';
 import { HEALTHY, ROOT, deps, fakeKubectl, startsWith } from './fake';
 

@@ -1,7 +1,8 @@
 import * as path from 'path';
 import { Diagram, renderDiagram } from '../../tools/docs/diagram';
-import { K8sObject, loadDist } from '../../tools/manifests';
-import { NS, shopObjects } from '../fixtures/kinds';
+import { K8sObject } from '../../validator/model';
+import { loadDist } from '../../tools/docs/dist';
+import { ExternalRefsHolder, NS, shopObjects, shopWithExternalRefsOn } from '../fixtures/kinds';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -81,6 +82,20 @@ describe('diagram of a manifest with every kind', () => {
     expect(n.get('secret_web_api_keys')).toBe('Secret web-api-keys<br/>not in these manifests');
     expect(n.get('svc_api')).toBe('Service api<br/>not in these manifests');
     expect(text).toContain('class svc_api,secret_web_tls,dns_payments_example_com,secret_db_credentials,secret_web_api_keys external');
+  });
+
+  test.each<[ExternalRefsHolder, string]>([
+    ['on the workload', 'created out of band'],
+    ['on its pod template', 'created out of band'],
+    ['on the Namespace', 'created out of band'],
+    ['nowhere', 'not in these manifests'],
+  ])('a Secret whose external-refs annotation is %s: drawn as the validator reads it', (holder, note) => {
+    expect(nodes(renderDiagram(shopWithExternalRefsOn(holder))).get('secret_db_credentials')).toBe(`Secret db-credentials<br/>${note}`);
+  });
+
+  test('a Service with an empty selector draws no traffic to any pods', () => {
+    const objects = shopObjects().map((o) => (o.kind === 'Service' && o.metadata.name === 'web' ? { ...o, spec: { ...o.spec, selector: {} } } : o));
+    expect(edges(renderDiagram(objects)).filter((e) => e.startsWith('svc_web '))).toEqual([]);
   });
 
   test('ExternalName: an alias of a Service in the manifests points at it, any other name at a DNS node', () => {

@@ -6,7 +6,7 @@ import { formatProblem } from '../../tools/docs/docs-check';
 import {
   DIAGRAM_BEGIN, DIAGRAM_END, GUIDE_PROFILE, TABLE_BEGIN, TABLE_END, checkRepoDocs, diagramBlock, docsProblems, generatedDocs, guidePath, guideProblems, runDocs,
 } from '../../tools/docs';
-import { loadDist } from '../../tools/manifests';
+import { loadDist } from '../../tools/docs/dist';
 import { replaceBetween } from '../../tools/docs/markdown';
 
 const ROOT = path.join(__dirname, '..', '..');

@@ -1,7 +1,7 @@
 import { API_HOST, SECURE_HOST, SITE_HOST, TLS_SECRET } from '../../examples/ingress/chart';
 import { getProfile } from '../../examples/profiles';
 import { EXTERNAL_REFS_ANNOTATION } from '../../lib';
-import { EXAMPLE_NAMES, K8sObject, PROFILE_NAMES, findObject, findingsOf, ofKind, selects, synthExample } from '../helpers';
+import { ABSENT, K8sObject, field, PROFILE_NAMES, findObject, findingsOf, ofKind, selects, synthExample } from '../helpers';
 
 const unresolvedBackends = (objects: K8sObject[]) => findingsOf(objects, ['ingress-backend']);
 const unlistedTlsSecrets = (objects: K8sObject[]) => findingsOf(objects, ['secret-exists']);
@@ -15,15 +15,6 @@ describe('ingress example', () => {
   const demo = findObject(objects, 'Ingress', 'demo');
   const secure = findObject(objects, 'Ingress', 'demo-secure');
 
-  test.each(PROFILE_NAMES)('snapshot (%s)', (profile) => {
-    expect(synthExample('ingress', profile)).toMatchSnapshot();
-  });
-
-  test('every object is in the ingress-demo namespace, which enforces the restricted standard', () => {
-    expect(objects[0].metadata).toMatchObject({ name: 'ingress-demo', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } });
-    for (const o of objects.slice(1)) expect(o.metadata.namespace).toBe('ingress-demo');
-  });
-
   test('host- and path-based routes to two Services', () => {
     expect(routes(demo)).toEqual([
       [`${SITE_HOST}/`, 'Prefix', 'web', 80],
@@ -32,14 +23,6 @@ describe('ingress example', () => {
     ]);
     expect(demo.spec.tls).toBeUndefined();
     expect(demo.metadata.annotations).toBeUndefined();
-  });
-
-  test.each(PROFILE_NAMES)('every Ingress backend names an existing Service and one of its ports (%s)', (profile) => {
-    expect(unresolvedBackends(synthExample('ingress', profile))).toEqual([]);
-  });
-
-  test.each(EXAMPLE_NAMES)('every Ingress backend of the %s example resolves too', (name) => {
-    for (const profile of PROFILE_NAMES) expect(unresolvedBackends(synthExample(name, profile))).toEqual([]);
   });
 
   test.each(['web', 'api'])('Service %s selects only its own pods and targets their container port', (name) => {
@@ -54,8 +37,7 @@ describe('ingress example', () => {
   test.each(PROFILE_NAMES)('ingressClassName comes from the profile, and is left out where the profile has none (%s)', (profile) => {
     const expected = getProfile(profile).ingressClassName;
     for (const ingress of ofKind(synthExample('ingress', profile), 'Ingress')) {
-      if (expected === undefined) expect(ingress.spec).not.toHaveProperty('ingressClassName');
-      else expect(ingress.spec.ingressClassName).toBe(expected);
+      expect(field(ingress.spec, 'ingressClassName')).toBe(expected ?? ABSENT);
     }
   });
 
@@ -72,10 +54,6 @@ describe('ingress example', () => {
       // The certificate and its private key are never part of dist/.
       expect(ofKind(synthExample('ingress', profile), 'Secret')).toEqual([]);
     }
-  });
-
-  test.each(PROFILE_NAMES)('every TLS Secret an Ingress names is in the chart or listed as external (%s)', (profile) => {
-    expect(unlistedTlsSecrets(synthExample('ingress', profile))).toEqual([]);
   });
 
   test('the TLS check catches an out-of-band Secret that is not listed as external', () => {

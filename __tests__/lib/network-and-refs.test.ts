@@ -1,7 +1,6 @@
 import { App, Chart, Testing } from 'cdk8s';
-import { AllowOnlyFrom, AllowOnlyFromProps, EXTERNAL_REFS_ANNOTATION, NamespacedChart } from '../../lib';
-import { K8sObject, findObject } from '../helpers';
-import { externalRefs, secretRefs } from './manifest-checks';
+import { AllowOnlyFrom, AllowOnlyFromProps, NamespacedChart } from '../../lib';
+import { findObject } from '../helpers';
 
 const chart = (): Chart => new NamespacedChart(new App(), 'test', { namespace: 'test' });
 
@@ -30,25 +29,5 @@ describe('AllowOnlyFrom', () => {
     ['a name with capitals', { name: 'DB' }, 'name "DB" is not a DNS label: use at most 63 lowercase letters, digits and \'-\', starting with a letter and ending with a letter or digit'],
   ])('refuses %s', (_, p, message) => {
     expect(() => policy(p)).toThrow(new Error(message));
-  });
-});
-
-describe('the manifest checks the example tests use catch what they look for', () => {
-  const container: K8sObject = {
-    name: 'app',
-    env: [
-      { name: 'HOST', value: 'db' },
-      { name: 'URL', value: 'postgres://$(USER)@$(HOST)/$$(LITERAL)' },
-      { name: 'USER', valueFrom: { secretKeyRef: { name: 's', key: 'user' } } },
-      { name: 'DB_PASSWORD', value: 'hunter2' },
-    ],
-    envFrom: [{ secretRef: { name: 'bulk' } }],
-  };
-
-  test('secretRefs and externalRefs: env, envFrom and volumes', () => {
-    const spec = { containers: [container], volumes: [{ name: 'tls', secret: { secretName: 'tls' } }] };
-    expect(secretRefs(spec)).toEqual(['Secret/bulk', 'Secret/s', 'Secret/tls']);
-    expect(externalRefs({ metadata: { annotations: { [EXTERNAL_REFS_ANNOTATION]: 'Secret/s,Secret/bulk' } } })).toEqual(['Secret/bulk', 'Secret/s']);
-    expect(externalRefs({ metadata: {} })).toEqual([]);
   });
 });

@@ -1,32 +1,28 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { ValidationContext as Context } from 'cdk8s-cli/lib/plugins';
+import { ValidationContext } from 'cdk8s-cli/plugins';
 import { parse } from 'yaml';
 import { KubernetesValidation } from '../../validator/cdk8s-plugin';
 import { CONSTRUCT_METADATA, runSynth } from '../../tools/synth';
-
-// cdk8s-cli's own context and report, as `cdk8s synth` creates them for a plugin.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { ValidationContext } = require('cdk8s-cli/plugins') as { ValidationContext: new (...args: unknown[]) => Context };
 
 const ROOT = path.join(__dirname, '..', '..');
 const FIXTURES = path.join(__dirname, 'fixtures');
 
 async function report(plugin: KubernetesValidation, manifests: string[], metadata: Record<string, { path: string }> = {}) {
+  // cdk8s-cli's own context and report, as `cdk8s synth` creates them for a plugin.
   const context = new ValidationContext(manifests, 'k8s-by-example', '0.1.0', metadata, false);
   await plugin.validate(context);
   return context.report;
 }
 
 describe('cdk8s validation plugin', () => {
-  test('cdk8s.yaml loads it: the package is a local JavaScript file that exports the class', () => {
+  test('cdk8s.yaml loads it: the package is a local JavaScript file that exports the class', async () => {
     const config = parse(fs.readFileSync(path.join(ROOT, 'cdk8s.yaml'), 'utf8'));
     const [validation] = config.validations;
     expect(validation.package.startsWith('./')).toBe(true);
     expect(validation.version).toMatch(/^\d+\.\d+\.\d+$/); // cdk8s refuses version ranges
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const loaded = require(path.join(ROOT, validation.package));
+    const loaded = await import(path.join(ROOT, validation.package));
     expect(typeof loaded[validation.class]).toBe('function');
     expect(typeof new loaded[validation.class](validation.properties).validate).toBe('function');
   });

@@ -261,6 +261,13 @@ describe('schema', () => {
     expect(check([statefulSet, headless])).toEqual([]);
   });
 
+  test('a Service whose selector is empty selects no pods: the StatefulSet gets no DNS names from it', () => {
+    const statefulSet = deploymentOf(goodPod(), 1, 'StatefulSet');
+    statefulSet.spec.serviceName = 'app';
+    const headless = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'app', namespace: 'test' }, spec: { clusterIP: 'None', selector: {}, ports: [{ port: 8080 }] } };
+    expect(check([statefulSet, headless])).toEqual(['statefulset-service']);
+  });
+
   test('alpha APIs and APIs that current clusters no longer serve are findings', () => {
     const bundle = { apiVersion: 'certificates.k8s.io/v1alpha1', kind: 'ClusterTrustBundle', metadata: { name: 'b' }, spec: { trustBundle: 'x' } };
     expect(validate(asManifests(bundle))[0].message).toBe('certificates.k8s.io/v1alpha1 is an alpha API: clusters serve it only when a feature gate enables it');

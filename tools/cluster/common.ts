@@ -2,7 +2,8 @@
 // command's outcome becomes an exit code and one line of output.
 import * as fs from 'fs';
 import * as path from 'path';
-import { K8sObject, parseManifests } from '../manifests';
+import * as util from 'util';
+import { InputError, K8sObject, parseManifests } from '../../validator/model';
 import { Kubectl, UserError, firstLine } from './kubectl';
 
 /** What the scripts need to know of a profile. */
@@ -41,10 +42,13 @@ export interface Target {
 /** Parses `<example> [profile]`; throws a UserError that lists the valid values. */
 export function parseTarget(command: string, argv: readonly string[], deps: ClusterDeps): { example: string; profile: ProfileInfo } {
   const usage = `usage: npm run ${command} -- <example> [profile]; examples: ${deps.examples.join(', ')}; profiles: ${deps.profiles.map((p) => p.name).join(', ')}`;
-  const flags = argv.filter((a) => a.startsWith('-'));
-  if (flags.length > 0) throw new UserError(`unknown option "${flags[0]}": ${usage}`);
-  if (argv.length === 0 || argv.length > 2) throw new UserError(usage);
-  const [example, profileName = deps.defaultProfile] = argv;
+  const { tokens } = util.parseArgs({ args: [...argv], options: {}, strict: false, allowPositionals: true, tokens: true });
+  // The commands take no option: any (`-f`, `--force`, even `--`) is refused.
+  const option = tokens.find((t) => t.kind !== 'positional');
+  if (option) throw new UserError(`unknown option "${argv[option.index]}": ${usage}`);
+  const positionals = tokens.flatMap((t) => (t.kind === 'positional' ? [t.value] : []));
+  if (positionals.length === 0 || positionals.length > 2) throw new UserError(usage);
+  const [example, profileName = deps.defaultProfile] = positionals;
   if (!deps.examples.includes(example)) throw new UserError(`unknown example "${example}": known examples are ${deps.examples.join(', ')}`);
   const profile = deps.profiles.find((p) => p.name === profileName);
   if (!profile) throw new UserError(`unknown profile "${profileName}": valid profiles are ${deps.profiles.map((p) => p.name).join(', ')}`);
@@ -60,10 +64,20 @@ export function loadTarget(example: string, profile: ProfileInfo, deps: ClusterD
   if (deps.freshYaml && deps.freshYaml(example, profile.name) !== text) {
     throw new UserError(`${file} is older than examples/${example}: run npm run synth first`);
   }
-  const objects = parseManifests(text, file);
+  const objects = readObjects(file, text);
   const namespace = objects.find((o) => o.kind === 'Namespace')?.metadata?.name ?? objects.find((o) => o.metadata?.namespace)?.metadata?.namespace;
   if (!namespace) throw new UserError(`${file} has no namespace`);
   return { example, profile, file, objects, namespace };
+}
+
+/** The objects of an example's file, read as the validator reads them; a file it refuses is the user's to fix. */
+function readObjects(file: string, text: string): K8sObject[] {
+  try {
+    return parseManifests(file, text).map((m) => m.object);
+  } catch (err) {
+    if (err instanceof InputError) throw new UserError(err.message);
+    throw err;
+  }
 }
 
 /** The one line a failed kubectl call leaves: its first error line. */

@@ -10,9 +10,12 @@
 // --namespace it prints no deprecation warning; the ApplySet mode (alpha since v1.27) would need
 // server-side bookkeeping that a guide's plain `kubectl apply -f` does not create.
 // Then it waits for every Deployment, StatefulSet and DaemonSet to finish its rollout.
-import { K8sObject, PART_OF_LABEL, externalRefs, podRefs, podTemplate, usesNativeSidecars } from '../manifests';
+import { K8sObject, ManifestSet, containerRole, containersOf, podRefs, podTemplateOf } from '../../validator/model';
 import { ClusterDeps, ProfileInfo, Target, kubectlError, loadTarget, parseTarget } from './common';
 import { ClusterInfo, Kubectl, UserError, preflight } from './kubectl';
+
+/** The label every object of an example carries, with the example's namespace as value. */
+export const PART_OF_LABEL = 'app.kubernetes.io/part-of';
 
 /**
  * The kinds prune may delete, as `group/version/Kind`. `--prune-allowlist` replaces kubectl's
@@ -84,22 +87,23 @@ export function clusterNeeds(objects: readonly K8sObject[]): {
     defaultIngressClass: ingresses.some((i) => !i.spec?.ingressClassName),
     storageClasses: [...new Set<string>(claims.map((c) => c?.storageClassName).filter(Boolean))],
     defaultStorageClass: claims.some((c) => c?.storageClassName === undefined),
-    nativeSidecars: objects.some((o) => usesNativeSidecars(podTemplate(o)?.spec)),
+    nativeSidecars: objects.some((o) => containersOf(podTemplateOf(o)).some((c) => containerRole(c) === 'sidecar')),
   };
 }
 
 /**
  * The Secrets the example's pods read that its file does not contain, because they are created
- * out of band (listed in the `k8s-by-example/external-refs` annotation): a pod that reads a
- * missing Secret never starts, so deploy checks them before it waits for the rollouts.
+ * out of band (listed in the `k8s-by-example/external-refs` annotation of the workload, its pod
+ * template or its Namespace, as the validator reads it): a pod that reads a missing Secret never
+ * starts, so deploy checks them before it waits for the rollouts.
  */
 export function outOfBandSecrets(objects: readonly K8sObject[]): Array<{ namespace: string; name: string }> {
-  const external = externalRefs(objects);
+  const set = ManifestSet.fromObjects(objects);
   const found = new Map<string, { namespace: string; name: string }>();
-  for (const object of objects) {
-    const namespace = object.metadata?.namespace ?? '';
-    for (const ref of podRefs(podTemplate(object)?.spec)) {
-      if (ref.kind === 'Secret' && external.get(namespace)?.has(`Secret/${ref.name}`)) found.set(`${namespace}/${ref.name}`, { namespace, name: ref.name });
+  for (const pod of set.podSpecs) {
+    const namespace = pod.manifest.object.metadata?.namespace ?? '';
+    for (const ref of podRefs(pod)) {
+      if (ref.kind === 'Secret' && set.isExternal(pod.manifest, 'Secret', ref.name)) found.set(`${namespace}/${ref.name}`, { namespace, name: ref.name });
     }
   }
   return [...found.values()];

@@ -8,7 +8,7 @@
 import * as http from 'http';
 import * as net from 'net';
 import { spawn } from 'child_process';
-import { K8sObject, containerPorts, containersOf, matchesLabels, podTemplate } from '../manifests';
+import { K8sObject, PodTemplate, containerPorts, containerRole, containersOf, mapSelectorMatches, podTemplateOf } from '../../validator/model';
 import { ClusterDeps, loadTarget, parseTarget } from './common';
 import { UserError, firstLine, preflight } from './kubectl';
 
@@ -38,12 +38,12 @@ export const INGRESS_CONTROLLERS: Record<string, { namespace: string; service: s
 };
 
 /** The protocol a Service port speaks, judged from its name, appProtocol, the container's probes and image. */
-function protocolOf(port: K8sObject, pods: K8sObject[]): { protocol: Protocol; path?: string } {
+function protocolOf(port: K8sObject, pods: readonly PodTemplate[]): { protocol: Protocol; path?: string } {
   const target = port.targetPort ?? port.port;
   const matches = (p: { containerPort: number; name?: string }) => p.containerPort === target || (typeof target === 'string' && p.name === target);
-  const containers = pods.flatMap((spec) => containersOf(spec).filter((c) => c.role !== 'init'))
+  const containers = pods.flatMap((pod) => containersOf(pod).filter((c) => containerRole(c) === 'container' || containerRole(c) === 'sidecar'))
     .filter((c) => (c.container.ports ?? []).some(matches));
-  const numbers = pods.flatMap((spec) => containerPorts(spec)).filter(matches).map((p) => p.containerPort);
+  const numbers = pods.flatMap((pod) => containerPorts(pod)).filter(matches).map((p) => p.containerPort);
   const named = `${port.name ?? ''} ${port.appProtocol ?? ''}`.toLowerCase();
   for (const { container } of containers) {
     for (const probe of [container.readinessProbe, container.livenessProbe, container.startupProbe]) {
@@ -67,26 +67,26 @@ function protocolOf(port: K8sObject, pods: K8sObject[]): { protocol: Protocol; p
 export function smokePlan(objects: readonly K8sObject[]): { checks: SmokeCheck[]; skipped: string[] } {
   const checks: SmokeCheck[] = [];
   const skipped: string[] = [];
-  const workloads = objects.filter((o) => podTemplate(o) && o.kind !== 'CronJob' && o.kind !== 'Job');
+  const workloads = objects.filter((o) => podTemplateOf(o) && o.kind !== 'CronJob' && o.kind !== 'Job');
   for (const svc of objects.filter((o) => o.kind === 'Service')) {
     const name = svc.metadata?.name;
     const ns = svc.metadata?.namespace;
     if (svc.spec?.type === 'ExternalName') { skipped.push(`Service ${name}: an ExternalName Service is only a DNS alias`); continue; }
     if (!svc.spec?.selector) { skipped.push(`Service ${name}: no selector, so no pods behind it to answer`); continue; }
-    const pods = workloads.filter((w) => matchesLabels(svc.spec.selector, podTemplate(w)?.labels)).map((w) => podTemplate(w)?.spec);
+    const pods = workloads.map(podTemplateOf).filter((pod): pod is PodTemplate => pod !== undefined && mapSelectorMatches(svc.spec.selector, pod.labels));
     for (const port of svc.spec.ports ?? []) {
       checks.push({ name: `Service ${name} :${port.port}`, namespace: ns, target: `svc/${name}`, port: port.port, ...protocolOf(port, pods) });
     }
   }
   // A workload no Service selects is reached straight at its pods.
-  const selected = (w: K8sObject) => objects.some((s) => s.kind === 'Service' && matchesLabels(s.spec?.selector, podTemplate(w)?.labels));
+  const selected = (w: K8sObject) => objects.some((s) => s.kind === 'Service' && mapSelectorMatches(s.spec?.selector, podTemplateOf(w)?.labels));
   for (const w of workloads.filter((x) => !selected(x))) {
-    const spec = podTemplate(w)?.spec;
-    for (const p of containerPorts(spec)) {
+    const pod = podTemplateOf(w);
+    for (const p of containerPorts(pod)) {
       const port = { name: p.name, port: p.containerPort, targetPort: p.containerPort };
       checks.push({
         name: `${w.kind} ${w.metadata?.name} :${p.containerPort} (no Service selects it: straight to a pod)`, namespace: w.metadata?.namespace,
-        target: `${w.kind.toLowerCase()}/${w.metadata?.name}`, port: p.containerPort, ...protocolOf(port, [spec]),
+        target: `${w.kind.toLowerCase()}/${w.metadata?.name}`, port: p.containerPort, ...protocolOf(port, pod ? [pod] : []),
       });
     }
   }

@@ -4,9 +4,11 @@
 // command of the docs names something that is not in dist/.
 import * as fs from 'fs';
 import * as path from 'path';
+import * as util from 'util';
 import { DIAGRAM_LEGEND, renderDiagram } from './diagram';
 import { DocProblem, checkDocs, docCommands, formatProblem } from './docs-check';
-import { Dist, K8sObject, loadDist } from '../manifests';
+import { K8sObject } from '../../validator/model';
+import { Dist, loadDist } from './dist';
 import { between, replaceBetween, sections } from './markdown';
 import { DEFAULT_PROFILE } from '../../examples/profiles';
 
@@ -153,15 +155,22 @@ export function docsProblems(root: string, examples: readonly ExampleInfo[]): st
   return problems;
 }
 
+/** The arguments of `npm run docs`: whether only to check, or the first argument it does not know. */
+function parseDocsArgs(argv: readonly string[]): { check: boolean } | { unknown: string } {
+  const { tokens } = util.parseArgs({ args: [...argv], options: { check: { type: 'boolean' } }, strict: false, allowPositionals: true, tokens: true });
+  const bad = tokens.find((t) => t.kind !== 'option' || t.name !== 'check' || t.value !== undefined);
+  return bad ? { unknown: argv[bad.index] } : { check: tokens.length > 0 };
+}
+
 /** `npm run docs [-- --check]`: returns the exit code. */
 export function runDocs(argv: readonly string[], root: string, examples: readonly ExampleInfo[]): number {
-  const unknown = argv.filter((a) => a !== '--check');
-  if (unknown.length > 0) {
-    console.error(`docs: unknown argument "${unknown[0]}": usage: npm run docs [-- --check]`);
+  const args = parseDocsArgs(argv);
+  if ('unknown' in args) {
+    console.error(`docs: unknown argument "${args.unknown}": usage: npm run docs [-- --check]`);
     return 2;
   }
   try {
-    if (!argv.includes('--check')) {
+    if (!args.check) {
       for (const [file, text] of generatedDocs(root, examples, loadDist(root))) {
         const full = path.join(root, file);
         if (fs.readFileSync(full, 'utf8') !== text) {

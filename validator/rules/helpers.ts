@@ -1,8 +1,7 @@
 import { ContainerAt, PodSpecAt, describeContainer } from '../pod-specs';
-import { Finding, Manifest, objectRef } from '../types';
+import { Finding, Json, Manifest, objectRef } from '../types';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Json = any;
+export type { Json };
 
 export function isObject(value: unknown): value is Record<string, Json> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -2,7 +2,7 @@
 // finds it in the same namespace. A reference to an object that is not in the manifests is a
 // finding unless it is optional, listed in the object's external-refs annotation, or named as
 // existing in the options (--external).
-import { EXTERNAL_REFS_ANNOTATION, LabelSelector, ManifestSet, isEmptySelector, namespaceOf, selectorMatches } from '../manifest-set';
+import { EXTERNAL_REFS_ANNOTATION, LabelSelector, ManifestSet, isEmptySelector, mapSelectorMatches, namespaceOf } from '../manifest-set';
 import { ContainerAt, PodSpecAt, containersOf } from '../pod-specs';
 import { Finding, Manifest, Rule } from '../types';
 import { Json, asList, containerFinding, finding, isObject, podFinding, quote } from './helpers';
@@ -254,9 +254,7 @@ const statefulSetService = rule('statefulset-service',
     const at = (message: string) => [finding('statefulset-service', m, 'spec.serviceName', message)];
     if (!service) return set.isExternal(m, 'Service', name) ? [] : at(`names Service ${quote(name)}, which is not in the manifests ${inNamespace(namespaceOf(m.object))}: add a headless Service (clusterIP: None) that selects the pods`);
     if (service.object.spec?.clusterIP !== 'None') return at(`names Service ${quote(name)}, which is not headless: set clusterIP: None on it`);
-    const labels = m.object.spec?.template?.metadata?.labels ?? {};
-    const selector = service.object.spec?.selector;
-    if (!isObject(selector) || Object.keys(selector).length === 0 || !selectorMatches({ matchLabels: selector }, isObject(labels) ? labels : {})) {
+    if (!mapSelectorMatches(service.object.spec?.selector, m.object.spec?.template?.metadata?.labels)) {
       return at(`names Service ${quote(name)}, whose selector does not select this StatefulSet's pods`);
     }
     return [];

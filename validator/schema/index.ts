@@ -8,7 +8,6 @@ let loaded: SchemaFile | undefined;
 /** The schema, read once. */
 export function schema(): SchemaFile {
   // A require, so that esbuild bundles the JSON with the validator.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   loaded ??= require('./k8s-1.28.json') as SchemaFile;
   return loaded;
 }
