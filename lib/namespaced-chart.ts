@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { checkDnsLabel } from './checks';
 import { MANAGED_BY } from './labels';
+import { NamespaceQuota, NamespaceQuotaProps } from './namespace-quota';
 
 /** Pod Security Standard levels, enforced per namespace by the built-in admission controller. */
 export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
@@ -23,17 +24,29 @@ export interface NamespacedChartProps {
    * @default 'restricted'
    */
   readonly podSecurity?: PodSecurityLevel;
+  /**
+   * The namespace's ResourceQuota, sized when the chart is synthesized to what the chart's own
+   * pods request (see {@link NamespaceQuota}); `false` for none.
+   *
+   * @default - a quota named `compute`, DaemonSets counted on one node
+   */
+  readonly quota?: NamespaceQuotaProps | false;
 }
 
 /**
  * A chart whose objects all live in one namespace that the chart itself creates, so the chart can
  * be applied and deleted on its own (`kubectl delete namespace ...` removes everything).
  *
+ * It also gets a ResourceQuota sized to the chart's pods, so the API server, not only the
+ * validator, keeps the example within its share of a small cluster.
+ *
  * Object names carry no hash suffix: they appear in kubectl commands and must stay readable.
  */
 export class NamespacedChart extends Chart {
   /** The namespace object, first in the output so `kubectl apply` creates it before the rest. */
   public readonly namespaceObject: k8s.KubeNamespace;
+  /** The namespace's ResourceQuota, unless the chart was made with `quota: false`. */
+  public readonly quota?: NamespaceQuota;
 
   constructor(scope: Construct, id: string, props: NamespacedChartProps) {
     checkDnsLabel('namespace', props.namespace);
@@ -58,5 +71,6 @@ export class NamespacedChart extends Chart {
     });
     // A Namespace is cluster-scoped: it must not carry the chart's namespace.
     ApiObject.of(this.namespaceObject).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    if (props.quota !== false) this.quota = new NamespaceQuota(this, 'Quota', props.quota ?? {});
   }
 }

@@ -1,5 +1,6 @@
 import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkContainerPort, checkDnsLabel, checkIntegerInRange, checkUnique, claimNodePort, imageTag } from './checks';
 import { appLabels, labelWorkload, selectPods, selectorLabels } from './labels';
@@ -13,11 +14,29 @@ export interface WebAppProps {
   /** The port the container listens on (1024-65535: the container runs as a non-root user). */
   readonly port: number;
   /**
-   * Number of pods.
+   * Number of pods. Leave it out when `autoscaling` is set: the autoscaler owns the count.
    *
    * @default 1
    */
   readonly replicas?: number;
+  /**
+   * Scale the Deployment on CPU with a HorizontalPodAutoscaler instead of a fixed `replicas`.
+   * The Deployment then sets no `spec.replicas`, so a re-apply does not reset what the
+   * autoscaler chose.
+   *
+   * @default - no autoscaler: `replicas` pods
+   */
+  readonly autoscaling?: WebAppAutoscaling;
+  /**
+   * A PodDisruptionBudget with `maxUnavailable: 1`: a node drain (or any other eviction) takes
+   * down at most one pod at a time and waits until its replacement is ready before the next.
+   * `maxUnavailable` rather than `minAvailable: replicas - 1`, so that it stays right when the
+   * replica count changes (by hand or by the autoscaler).
+   *
+   * @default - true when the app runs more than one pod (replicas, or autoscaling.minReplicas); a
+   * budget for one pod would either block every drain or allow the one pod's eviction anyway
+   */
+  readonly disruptionBudget?: boolean;
   /**
    * Arguments to the image's entrypoint.
    *
@@ -87,6 +106,32 @@ export interface WebAppProps {
   readonly component?: string;
 }
 
+/** How {@link WebApp} scales on CPU. */
+export interface WebAppAutoscaling {
+  /**
+   * The fewest pods.
+   *
+   * @default 1
+   */
+  readonly minReplicas?: number;
+  /** The most pods: make sure the cluster (and the namespace's quota) has room for them. */
+  readonly maxReplicas: number;
+  /**
+   * The average CPU use the autoscaler aims at, in percent of the CPU request (`cpuMillis`).
+   *
+   * @default 70
+   */
+  readonly cpuUtilizationPercent?: number;
+  /**
+   * How long the load must stay low before pods are removed: the autoscaler scales down to the
+   * highest recommendation of this window, so a short dip does not remove pods that are needed
+   * again a minute later.
+   *
+   * @default 300 (the Kubernetes default)
+   */
+  readonly scaleDownStabilizationSeconds?: number;
+}
+
 /** Options for {@link WebApp.expose}. */
 export interface WebAppExposeProps {
   /** Name of the Service: also its DNS name inside the cluster. */
@@ -136,6 +181,10 @@ export class WebApp extends Construct {
   public readonly labels: Record<string, string>;
   public readonly deployment: kplus.Deployment;
   public readonly container: kplus.Container;
+  /** The autoscaler, when `autoscaling` is set. */
+  public readonly autoscaler?: k8s.KubeHorizontalPodAutoscalerV2;
+  /** The PodDisruptionBudget, when the app has one (see `disruptionBudget`). */
+  public readonly disruptionBudget?: k8s.KubePodDisruptionBudget;
 
   constructor(scope: Construct, id: string, props: WebAppProps) {
     super(scope, id);
@@ -143,6 +192,17 @@ export class WebApp extends Construct {
     checkContainerPort('port', props.port);
     const replicas = props.replicas ?? 1;
     checkIntegerInRange('replicas', replicas, 0, 1000);
+    const autoscaling = props.autoscaling;
+    if (autoscaling) {
+      if (props.replicas !== undefined) {
+        throw new Error(`replicas ${props.replicas} is set with autoscaling: the autoscaler owns the replica count, set autoscaling.minReplicas instead`);
+      }
+      checkIntegerInRange('autoscaling.minReplicas', autoscaling.minReplicas ?? 1, 1, 1000);
+      checkIntegerInRange('autoscaling.maxReplicas', autoscaling.maxReplicas, autoscaling.minReplicas ?? 1, 1000);
+      checkIntegerInRange('autoscaling.cpuUtilizationPercent', autoscaling.cpuUtilizationPercent ?? 70, 1, 1000);
+      checkIntegerInRange('autoscaling.scaleDownStabilizationSeconds', autoscaling.scaleDownStabilizationSeconds ?? 300, 0, 3600);
+    }
+    const fewestPods = autoscaling ? autoscaling.minReplicas ?? 1 : replicas;
     const revisionHistoryLimit = props.revisionHistoryLimit ?? 5;
     checkIntegerInRange('revisionHistoryLimit', revisionHistoryLimit, 0, 100);
     const user = props.user ?? 65532;
@@ -162,6 +222,8 @@ export class WebApp extends Construct {
       }),
       securityContext: restrictedPodSecurityContext(user),
     });
+    // No spec.replicas: the autoscaler's count would be reset by every apply otherwise.
+    if (autoscaling) this.deployment.markHasAutoscaler();
     labelWorkload(this.deployment, this.selector, this.labels);
     // cdk8s-plus-28 has no prop for the revision history.
     ApiObject.of(this.deployment).addJsonPatch(JsonPatch.add('/spec/revisionHistoryLimit', revisionHistoryLimit));
@@ -199,6 +261,28 @@ export class WebApp extends Construct {
       const volume = kplus.Volume.fromEmptyDir(this, `Writable-${volumeName}`, volumeName, { sizeLimit: Size.mebibytes(32) });
       this.container.mount(path, volume);
     });
+
+    if (autoscaling) {
+      this.autoscaler = new k8s.KubeHorizontalPodAutoscalerV2(this, 'Autoscaler', {
+        metadata: { name: props.name, labels: this.labels },
+        spec: {
+          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: props.name },
+          minReplicas: autoscaling.minReplicas ?? 1,
+          maxReplicas: autoscaling.maxReplicas,
+          metrics: [{
+            type: 'Resource',
+            resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: autoscaling.cpuUtilizationPercent ?? 70 } },
+          }],
+          behavior: { scaleDown: { stabilizationWindowSeconds: autoscaling.scaleDownStabilizationSeconds ?? 300 } },
+        },
+      });
+    }
+    if (props.disruptionBudget ?? fewestPods > 1) {
+      this.disruptionBudget = new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
+        metadata: { name: props.name, labels: this.labels },
+        spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: this.selector } },
+      });
+    }
   }
 
   /**

@@ -67,7 +67,7 @@ export class KubernetesValidation implements Validation {
       for (const files of groupByFolder(context.manifests, false).values()) {
         const manifests = files.flatMap((file) => readManifests(file, budget));
         for (const m of manifests) objects.set(`${m.file}\0${objectRef(m.object)}`, m);
-        findings.push(...validate(new ManifestSet(manifests, this.options.external), this.options));
+        for (const finding of validate(new ManifestSet(manifests, this.options.external), this.options)) findings.push(finding);
         sets++;
       }
     } catch (err) {

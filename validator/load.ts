@@ -92,7 +92,7 @@ function walk(dir: string): string[] {
     const full = path.join(dir, entry.name);
     // Folders are walked, symbolic links to folders are not (no loops); every other entry with a
     // manifest's name is read, and refused there unless it is a regular file (or a link to one).
-    if (entry.isDirectory()) files.push(...walk(full));
+    if (entry.isDirectory()) for (const file of walk(full)) files.push(file);
     else if (EXTENSIONS.has(path.extname(entry.name)) && !NOT_MANIFESTS.has(entry.name) && !isLinkToFolder(full, entry)) files.push(full);
   }
   return files;
@@ -124,7 +124,7 @@ export function collectFiles(paths: readonly string[]): string[] {
     if (stat.isDirectory()) {
       const found = walk(p);
       if (found.length === 0) throw new InputError(`${p}: no YAML files in this folder (looked for *.yaml, *.yml, *.json)`, EXIT.nothingToCheck);
-      files.push(...found);
+      for (const file of found) files.push(file);
     } else if (stat.isFile()) {
       files.push(p);
     } else {

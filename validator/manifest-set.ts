@@ -199,6 +199,11 @@ export class ManifestSet {
     return this.podIndexes.get(namespace);
   }
 
+  /** The pod templates in a namespace. */
+  podsIn(namespace: string): readonly PodSpecAt[] {
+    return this.podIndex(namespace)?.all ?? [];
+  }
+
   /** The pod templates in a namespace that a selector selects. */
   podsSelectedBy(namespace: string, selector: LabelSelector): PodSpecAt[] {
     const key = `${namespace}\0${selectorKey(selector)}`;

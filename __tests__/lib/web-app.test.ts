@@ -8,7 +8,7 @@ const webApp = (props: Partial<WebAppProps> = {}) => new WebApp(chart(), 'Web', 
 describe('WebApp', () => {
   test('defaults: one replica, 10m/16Mi requested, 64Mi limit, user 65532, /tmp writable', () => {
     const app = webApp();
-    const [, deployment] = Testing.synth(Chart.of(app));
+    const deployment = Testing.synth(Chart.of(app)).find((o) => o.kind === 'Deployment');
     const container = deployment.spec.template.spec.containers[0];
     expect(deployment.spec.replicas).toBe(1);
     expect(container.resources).toEqual({ requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } });

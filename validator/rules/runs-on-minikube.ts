@@ -1,7 +1,7 @@
 import { ManifestSet, namespaceOf } from '../manifest-set';
 import { ContainerAt, PodSpecAt } from '../pod-specs';
 import { parseQuantity } from '../quantity';
-import { Finding, Rule } from '../types';
+import { Finding, Manifest, Rule } from '../types';
 import { Json, containerFinding, finding, isObject } from './helpers';
 
 /** Builds a rule that checks each container on its own. */
@@ -67,22 +67,87 @@ export const unprivilegedPort = containerRule('unprivileged-port',
       : containerFinding('unprivileged-port', c, `ports[${index}].containerPort`, `runs as a non-root user but listens on port ${ports[index].containerPort}, which only root can bind: use 1024 or above`);
   });
 
-export const resources = containerRule('resources',
-  'every container requests cpu and memory and has a memory limit at least its request, so the scheduler can place it and one leak cannot take the node',
-  (c) => {
+/** What a LimitRange of type Container fills in for a container that sets no request or limit. */
+export interface LimitRangeDefaults {
+  readonly request: Readonly<Record<string, unknown>>;
+  readonly limit: Readonly<Record<string, unknown>>;
+}
+
+export const NO_DEFAULTS: LimitRangeDefaults = { request: {}, limit: {} };
+
+/**
+ * The defaults the LimitRanges of a namespace give, as the API server applies them: a missing
+ * request takes `defaultRequest`, else `default`, else `max`; a missing limit `default`, else `max`.
+ */
+export function limitRangeDefaults(set: ManifestSet, namespace: string): LimitRangeDefaults {
+  // Once per namespace and set: every container asks.
+  return set.memo(`limit-range-defaults\0${namespace}`, () => {
+    const byNamespace = set.memo('limit-ranges-by-namespace', () => {
+      const index = new Map<string, Manifest[]>();
+      for (const m of set.ofKind('LimitRange')) {
+        const list = index.get(namespaceOf(m.object));
+        if (list) list.push(m);
+        else index.set(namespaceOf(m.object), [m]);
+      }
+      return index;
+    });
+    return defaultsOf(byNamespace.get(namespace) ?? []);
+  });
+}
+
+function defaultsOf(ranges: readonly Manifest[]): LimitRangeDefaults {
+  const request: Record<string, unknown> = {};
+  const limit: Record<string, unknown> = {};
+  for (const range of ranges) {
+    for (const item of Array.isArray(range.object.spec?.limits) ? range.object.spec.limits : []) {
+      if (item?.type !== 'Container') continue;
+      for (const resource of ['cpu', 'memory']) {
+        const defaultLimit = item.default?.[resource] ?? item.max?.[resource];
+        if (defaultLimit !== undefined) limit[resource] ??= defaultLimit;
+        const defaultRequest = item.defaultRequest?.[resource] ?? defaultLimit;
+        if (defaultRequest !== undefined) request[resource] ??= defaultRequest;
+      }
+    }
+  }
+  return { request, limit };
+}
+
+/**
+ * A container's requests and limits as the pod gets them: its own, a request that is not set
+ * equals its limit (API defaulting), and what is still missing comes from the LimitRange.
+ */
+export function effectiveResources(container: Json, defaults: LimitRangeDefaults = NO_DEFAULTS): { requests: Record<string, unknown>; limits: Record<string, unknown> } {
+  const r = isObject(container?.resources) ? container.resources : {};
+  const own = (field: 'requests' | 'limits') => (isObject(r[field]) ? r[field] : {});
+  const limits: Record<string, unknown> = { ...defaults.limit, ...own('limits') };
+  const requests: Record<string, unknown> = { ...defaults.request, ...own('limits'), ...own('requests') };
+  for (const resource of ['cpu', 'memory']) {
+    if (requests[resource] === undefined || requests[resource] === null) delete requests[resource];
+    if (limits[resource] === undefined || limits[resource] === null) delete limits[resource];
+  }
+  return { requests, limits };
+}
+
+export const resources: Rule = {
+  id: 'resources',
+  family: 'runs-on-minikube',
+  description: 'every container requests cpu and memory and has a memory limit at least its request (set on it, or filled in by a LimitRange of its namespace), so the scheduler can place it and one leak cannot take the node',
+  check: (set) => set.containers.filter((c) => c.kind !== 'ephemeralContainers').flatMap((c) => {
     const r = isObject(c.container.resources) ? c.container.resources : {};
-    for (const [field, value] of [['requests.cpu', r.requests?.cpu], ['requests.memory', r.requests?.memory], ['limits.memory', r.limits?.memory]]) {
-      if (value === undefined || value === null) return containerFinding('resources', c, `resources.${field}`, `has no resources.${field}`);
+    const effective = effectiveResources(c.container, limitRangeDefaults(set, namespaceOf(c.pod.manifest.object)));
+    for (const [field, value] of [['requests.cpu', effective.requests.cpu], ['requests.memory', effective.requests.memory], ['limits.memory', effective.limits.memory]]) {
+      if (value === undefined) return [containerFinding('resources', c, `resources.${field}`, `has no resources.${field}`)];
     }
     for (const resource of ['cpu', 'memory']) {
       const request = parseQuantity(r.requests?.[resource]);
       const limit = parseQuantity(r.limits?.[resource]);
       if (request !== undefined && limit !== undefined && request > limit) {
-        return containerFinding('resources', c, `resources.requests.${resource}`, `requests ${r.requests[resource]} ${resource}, more than its limit ${r.limits[resource]}: the API server refuses that`);
+        return [containerFinding('resources', c, `resources.requests.${resource}`, `requests ${r.requests[resource]} ${resource}, more than its limit ${r.limits[resource]}: the API server refuses that`)];
       }
     }
-    return undefined;
-  }, ['containers', 'initContainers']);
+    return [];
+  }),
+};
 
 export const pinnedImage = containerRule('pinned-image',
   'every image is pinned to a version tag or digest, never latest or untagged',
@@ -95,47 +160,75 @@ export const pinnedImage = containerRule('pinned-image',
       : containerFinding('pinned-image', c, 'image', `uses image "${image}", which is not pinned: add a version tag`);
   });
 
-/** Requests of one container: [cpu cores, memory bytes]. */
-function requestsOf(container: Json): [number, number] {
-  return [parseQuantity(container?.resources?.requests?.cpu) ?? 0, parseQuantity(container?.resources?.requests?.memory) ?? 0];
+/** Requests of one container, after defaulting: [cpu cores, memory bytes]. */
+function requestsOf(container: Json, defaults: LimitRangeDefaults): [number, number] {
+  const { requests } = effectiveResources(container, defaults);
+  return [parseQuantity(requests.cpu) ?? 0, parseQuantity(requests.memory) ?? 0];
+}
+
+/** The memory limit of one container, after defaulting, in bytes. */
+function memoryLimitOf(container: Json, defaults: LimitRangeDefaults): number {
+  return parseQuantity(effectiveResources(container, defaults).limits.memory) ?? 0;
 }
 
 /**
- * What the scheduler reserves for one pod: the larger of (a) the app containers plus the native
- * sidecars (init containers with restartPolicy Always) and (b) each ordinary init container plus
- * the sidecars started before it.
+ * What the scheduler (and a ResourceQuota) counts for one pod: the larger of (a) the app
+ * containers plus the native sidecars (init containers with restartPolicy Always) and (b) each
+ * ordinary init container plus the sidecars started before it. With `limits`, the same for the
+ * memory limits: [cpu cores requested, memory bytes requested, memory bytes of limits].
  */
-export function podRequests(spec: Json): [number, number] {
-  const add = (a: [number, number], b: [number, number]): [number, number] => [a[0] + b[0], a[1] + b[1]];
-  let sidecars: [number, number] = [0, 0];
-  let initPeak: [number, number] = [0, 0];
-  for (const init of Array.isArray(spec.initContainers) ? spec.initContainers : []) {
-    if (init?.restartPolicy === 'Always') {
-      sidecars = add(sidecars, requestsOf(init));
-    } else {
-      const during = add(sidecars, requestsOf(init));
-      initPeak = [Math.max(initPeak[0], during[0]), Math.max(initPeak[1], during[1])];
-    }
-  }
-  const running = (Array.isArray(spec.containers) ? spec.containers : []).map(requestsOf).reduce(add, sidecars);
-  return [Math.max(running[0], initPeak[0]), Math.max(running[1], initPeak[1])];
+export function podRequests(spec: Json, defaults: LimitRangeDefaults = NO_DEFAULTS): [number, number] {
+  const [cpu, memory] = podTotals(spec, defaults);
+  return [cpu, memory];
 }
 
-/** Pods of a workload in steady state: its replicas, or an autoscaler's minReplicas when higher. */
-export function steadyPods(set: ManifestSet, pod: PodSpecAt): number {
-  const object = pod.manifest.object;
-  // The autoscalers' minReplicas by the `namespace/kind/name` they scale, built once per set.
-  const autoscalers = set.memo('autoscaler-min-replicas', () => {
-    const byTarget = new Map<string, number>();
-    for (const h of set.ofKind('HorizontalPodAutoscaler')) {
-      const ref = h.object.spec?.scaleTargetRef;
-      const key = `${namespaceOf(h.object)}\0${ref?.kind}\0${ref?.name}`;
-      const min = Number.isInteger(h.object.spec?.minReplicas) ? h.object.spec.minReplicas : 1;
-      byTarget.set(key, Math.max(byTarget.get(key) ?? -Infinity, min));
+/** [cpu request, memory request, memory limit] of one pod, counted as {@link podRequests} does. */
+export function podTotals(spec: Json, defaults: LimitRangeDefaults = NO_DEFAULTS): [number, number, number] {
+  const of = (c: Json): number[] => [...requestsOf(c, defaults), memoryLimitOf(c, defaults)];
+  const add = (a: number[], b: number[]) => a.map((v, i) => v + b[i]);
+  let sidecars = [0, 0, 0];
+  let initPeak = [0, 0, 0];
+  for (const init of Array.isArray(spec.initContainers) ? spec.initContainers : []) {
+    if (init?.restartPolicy === 'Always') {
+      sidecars = add(sidecars, of(init));
+    } else {
+      initPeak = add(sidecars, of(init)).map((v, i) => Math.max(v, initPeak[i]));
     }
-    return byTarget;
+  }
+  const running = (Array.isArray(spec.containers) ? spec.containers : []).map(of).reduce(add, sidecars);
+  const [cpu, memory, limit] = running.map((v: number, i: number) => Math.max(v, initPeak[i]));
+  return [cpu, memory, limit];
+}
+
+/** The autoscalers of the set that scale this object (looked up by target, indexed once per set). */
+export function autoscalersOf(set: ManifestSet, object: Json): Json[] {
+  const key = (namespace: string, kind: unknown, name: unknown) => JSON.stringify([namespace, kind, name]);
+  const byTarget = set.memo('autoscalers-by-target', () => {
+    const index = new Map<string, Json[]>();
+    for (const { object: h } of set.ofKind('HorizontalPodAutoscaler')) {
+      const target = key(namespaceOf(h), h.spec?.scaleTargetRef?.kind, h.spec?.scaleTargetRef?.name);
+      const list = index.get(target);
+      if (list) list.push(h);
+      else index.set(target, [h]);
+    }
+    return index;
   });
-  return Math.max(pod.pods, autoscalers.get(`${namespaceOf(object)}\0${object.kind}\0${object.metadata?.name}`) ?? -Infinity);
+  return byTarget.get(key(namespaceOf(object), object.kind, object.metadata?.name)) ?? [];
+}
+
+/**
+ * The most pods a workload runs outside a rollout: its replicas, or an autoscaler's maxReplicas
+ * (what it may scale to, so the budget holds at peak load).
+ */
+export function steadyPods(set: ManifestSet, pod: PodSpecAt): number {
+  const autoscaled = autoscalersOf(set, pod.manifest.object).map((h) => (Number.isInteger(h.spec?.maxReplicas) ? h.spec.maxReplicas : 1));
+  return autoscaled.length > 0 ? autoscaled.reduce((a, b) => Math.max(a, b)) : pod.pods;
+}
+
+/** The fewest pods a workload runs: its replicas, or an autoscaler's minReplicas. */
+export function fewestPods(set: ManifestSet, pod: PodSpecAt): number {
+  const autoscaled = autoscalersOf(set, pod.manifest.object).map((h) => (Number.isInteger(h.spec?.minReplicas) ? h.spec.minReplicas : 1));
+  return autoscaled.length > 0 ? autoscaled.reduce((a, b) => Math.min(a, b)) : pod.pods;
 }
 
 /** The folder (or file) that a set of manifests came from, for set-wide findings. */
@@ -149,12 +242,12 @@ export function setLabel(set: ManifestSet): string {
 export const resourceBudget: Rule = {
   id: 'resource-budget',
   family: 'runs-on-minikube',
-  description: 'all pods together request no more CPU and memory than the budget (default 1000m and 1536Mi: what a default minikube leaves free); replicas count, a DaemonSet counts once (one node), steady state without rollout surge',
+  description: 'all pods together request no more CPU and memory than the budget (default 1000m and 1536Mi: what a default minikube leaves free); replicas count (an autoscaler\'s maxReplicas), a DaemonSet counts once (one node), LimitRange defaults fill in what a container leaves out, without rollout surge',
   check: (set, options) => {
     let cpu = 0;
     let memory = 0;
     for (const pod of set.podSpecs) {
-      const [podCpu, podMemory] = podRequests(pod.spec);
+      const [podCpu, podMemory] = podRequests(pod.spec, limitRangeDefaults(set, namespaceOf(pod.manifest.object)));
       const pods = steadyPods(set, pod);
       cpu += podCpu * pods;
       memory += podMemory * pods;
