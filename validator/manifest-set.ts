@@ -18,6 +18,8 @@ export const CLUSTER_SCOPED = new Set([
   'ValidatingAdmissionPolicyBinding', 'CertificateSigningRequest', 'ClusterTrustBundle', 'ComponentStatus', 'FlowSchema',
   'PriorityLevelConfiguration', 'ClusterCIDR', 'IPAddress', 'ResourceClass', 'StorageVersion', 'SelfSubjectReview',
   'SelfSubjectAccessReview', 'SelfSubjectRulesReview', 'SubjectAccessReview', 'TokenReview',
+  // Custom resources that are cluster-scoped by their CustomResourceDefinition.
+  'GatewayClass',
 ]);
 
 /** A label selector: `matchLabels` and `matchExpressions`. */

@@ -1,4 +1,4 @@
-import { ManifestSet, isEmptySelector, selectorMatches } from '../manifest-set';
+import { EXTERNAL_REFS_ANNOTATION, ManifestSet, isEmptySelector, selectorMatches } from '../manifest-set';
 import * as names from '../names';
 import { containersOf } from '../pod-specs';
 import { SchemaProblem, checkObject, groupOf, isBuiltInGroup, schema, typeOfKind, versionsOfKind } from '../schema';
@@ -86,8 +86,9 @@ const apiVersionRule: Rule = {
       }
       custom ??= customKinds(set);
       if (custom.get(apiVersion)?.has(kind)) continue;
-      if (options.external.some((ref) => ref.startsWith('CustomResourceDefinition/') && ref.endsWith(`.${group}`))) continue;
-      at('apiVersion', `${kind} of ${apiVersion} is not part of Kubernetes 1.28: if it is a custom resource, add its CustomResourceDefinition to the manifests, or name it as existing (--external CustomResourceDefinition/<plural>.${group})`);
+      const crdOfGroup = (ref: string) => ref.startsWith('CustomResourceDefinition/') && ref.endsWith(`.${group}`);
+      if (options.external.some(crdOfGroup) || set.declaredExternal(m).some(crdOfGroup)) continue;
+      at('apiVersion', `${kind} of ${apiVersion} is not part of Kubernetes 1.28: if it is a custom resource, add its CustomResourceDefinition to the manifests, or name it as existing (--external CustomResourceDefinition/<plural>.${group}, or the ${EXTERNAL_REFS_ANNOTATION} annotation)`);
     }
     return findings;
   },
