@@ -11,7 +11,7 @@ import { EXAMPLES } from '../examples';
 import { DeploymentExample } from '../examples/deployment/chart';
 import { PROFILES, getProfile } from '../examples/profiles';
 import { deployPlan, outOfBandSecrets } from '../tools/cluster/deploy';
-import { classesYaml, SIMULATED_LABEL } from '../tools/control-plane/harness';
+import { classesYaml, gatewayClassYaml, SIMULATED_LABEL } from '../tools/control-plane/harness';
 import {
   Live, Obj, checkAccepted, checkAdmitted, checkDaemonSets, checkDeployments, checkEndpoints, checkIngressBackends,
   checkPodSecurity, checkSimulatedAddresses, checkSpread, checkStatefulSets, key,
@@ -69,12 +69,22 @@ async function applyLikeDeploy(example: string, profile: string, objects: Obj[])
 const profiles = (process.env.E2E_PROFILES ?? PROFILES.map((p) => p.name).join(',')).split(',').filter(Boolean);
 const examples = (process.env.E2E_EXAMPLES ?? EXAMPLES.map((e) => e.name).join(',')).split(',').filter(Boolean);
 
+beforeAll(async () => {
+  if (!SIMULATED) return;
+  // The Gateway API is CRDs, installed once per cluster, as the gateway guide does (server-side:
+  // they are too large for the last-applied annotation).
+  const crds = process.env.E2E_GATEWAY_CRDS!;
+  await kubectlOk(['apply', '--server-side', '-f', crds, '--request-timeout=60s'], { timeoutMs: 120_000 });
+  await kubectlOk(['wait', '--for=condition=Established', '-f', crds, '--timeout=120s'], { timeoutMs: 130_000 });
+});
+
 describe.each(profiles)('profile %s', (profile) => {
   beforeAll(async () => {
     if (!SIMULATED) return;
     // The simulated cluster gets the classes that profile's cluster has, and only those.
-    await kubectlOk(['delete', 'storageclass,ingressclass', '-l', `${SIMULATED_LABEL}=true`, '--ignore-not-found', '--wait=true', '--timeout=60s'], { timeoutMs: 70_000 });
-    await kubectlOk(['apply', '-f', '-', '--request-timeout=30s'], { input: classesYaml(profile) });
+    await kubectlOk(['delete', 'storageclass,ingressclass,gatewayclass', '-l', `${SIMULATED_LABEL}=true`, '--ignore-not-found', '--wait=true', '--timeout=60s'], { timeoutMs: 70_000 });
+    const gateway = getProfile(profile).gateway?.className;
+    await kubectlOk(['apply', '-f', '-', '--request-timeout=30s'], { input: classesYaml(profile) + (gateway ? `---\n${gatewayClassYaml(gateway)}` : '') });
   });
 
   describe.each(examples)('%s', (example) => {
