@@ -17,7 +17,7 @@ import {
   checkPodSecurity, checkSimulatedAddresses, checkSpread, checkStatefulSets, key,
 } from './checks';
 import { checkConcepts } from './concept-checks';
-import { ROOT, SIMULATED, getJson, guideSecretCommand, kubectl, kubectlOk, manifests, namespaceOf, npmRun, readLive, recordStats, run } from './lib';
+import { ROOT, SIMULATED, getJson, guideSecretCommand, installGatewayCrds, kubectl, kubectlOk, manifests, namespaceOf, npmRun, readLive, recordStats, run } from './lib';
 
 /** How long the state may take to settle after deploy returns (EndpointSlices, claims) on a loaded machine. */
 const SETTLE_MS = 180_000;
@@ -71,20 +71,21 @@ async function applyLikeDeploy(example: string, profile: string, objects: Obj[])
 const profiles = (process.env.E2E_PROFILES ?? PROFILES.map((p) => p.name).join(',')).split(',').filter(Boolean);
 const examples = (process.env.E2E_EXAMPLES ?? EXAMPLES.map((e) => e.name).join(',')).split(',').filter(Boolean);
 
-beforeAll(async () => {
-  if (!SIMULATED) return;
-  // The Gateway API is CRDs, installed once per cluster, as the gateway guide does (server-side:
-  // they are too large for the last-applied annotation).
-  const crds = process.env.E2E_GATEWAY_CRDS!;
-  await kubectlOk(['apply', '--server-side', '-f', crds, '--request-timeout=60s'], { timeoutMs: 120_000 });
-  await kubectlOk(['wait', '--for=condition=Established', '-f', crds, '--timeout=120s'], { timeoutMs: 130_000 });
+// The Gateway API is CRDs, installed once per cluster, as the gateway guide does.
+beforeAll(installGatewayCrds);
+
+const SIMULATED_CLASSES = ['delete', 'storageclass,ingressclass,gatewayclass', '-l', `${SIMULATED_LABEL}=true`, '--ignore-not-found', '--wait=true', '--timeout=60s'];
+
+// The next suite (the validator's fixtures) brings classes of its own.
+afterAll(async () => {
+  if (SIMULATED) await kubectlOk(SIMULATED_CLASSES, { timeoutMs: 70_000 });
 });
 
 describe.each(profiles)('profile %s', (profile) => {
   beforeAll(async () => {
     if (!SIMULATED) return;
     // The simulated cluster gets the classes that profile's cluster has, and only those.
-    await kubectlOk(['delete', 'storageclass,ingressclass,gatewayclass', '-l', `${SIMULATED_LABEL}=true`, '--ignore-not-found', '--wait=true', '--timeout=60s'], { timeoutMs: 70_000 });
+    await kubectlOk(SIMULATED_CLASSES, { timeoutMs: 70_000 });
     const gateway = getProfile(profile).gateway?.className;
     await kubectlOk(['apply', '-f', '-', '--request-timeout=30s'], { input: classesYaml(profile) + (gateway ? `---\n${gatewayClassYaml(gateway)}` : '') });
   });
