@@ -2,11 +2,11 @@
 // of the validator. `npm run validate -- --help` lists the options and exit codes.
 import * as path from 'path';
 import * as util from 'util';
-import { DEFAULT_OPTIONS, RULES, familyOf, formatFinding, isRuleOrFamily, validate } from './index';
+import { DEFAULT_OPTIONS, KUBERNETES_VERSIONS, RULES, familyOf, formatFinding, isRuleOrFamily, validate } from './index';
 import { EXIT, InputError, collectFiles, groupByFolder, readManifests } from './load';
 import { ManifestSet } from './manifest-set';
 import { parseQuantity } from './quantity';
-import { FAMILIES, Finding, Manifest, PodSecurityLevel, ValidateOptions } from './types';
+import { FAMILIES, Finding, KubernetesVersion, Manifest, PodSecurityLevel, ValidateOptions } from './types';
 
 export { EXIT } from './load';
 
@@ -90,6 +90,7 @@ const OPTIONS = {
   'memory-budget': { type: 'string' },
   'external': { type: 'string', multiple: true },
   'skip': { type: 'string', multiple: true },
+  'kubernetes-version': { type: 'string', multiple: true },
   'together': { type: 'boolean' },
   'list-rules': { type: 'boolean' },
   'help': { type: 'boolean' },
@@ -109,6 +110,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   const shortArgs = new Set<number>();
   const external: string[] = [];
   const skip: string[] = [];
+  const kubernetesVersions: KubernetesVersion[] = [];
   const { tokens } = util.parseArgs({ args: [...argv], options: OPTIONS, strict: false, allowPositionals: true, tokens: true });
   for (const token of tokens) {
     if (token.kind === 'positional') { paths.push(token.value); continue; }
@@ -144,6 +146,13 @@ export function parseArgs(argv: readonly string[]): CliArgs {
           external.push(ref);
         }
         break;
+      case 'kubernetes-version':
+        for (const version of list()) {
+          const known = KUBERNETES_VERSIONS.find((v) => v === version.replace(/^v/, '').replace(/^(\d+\.\d+)\.\d+$/, '$1'));
+          if (!known) throw new UsageError(`--kubernetes-version ${JSON.stringify(version)} is not one of ${KUBERNETES_VERSIONS.join(', ')}`);
+          if (!kubernetesVersions.includes(known)) kubernetesVersions.push(known);
+        }
+        break;
       default: // skip
         for (const name of list()) {
           if (!isRuleOrFamily(name)) throw new UsageError(`--skip ${JSON.stringify(name)} is neither a rule nor a family`);
@@ -157,7 +166,10 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     together: switches.has('together'),
     help: switches.has('help'),
     listRules: switches.has('list-rules'),
-    options: { cpuBudgetMillis, memoryBudgetMiB, podSecurity, external, skip },
+    options: {
+      cpuBudgetMillis, memoryBudgetMiB, podSecurity, external, skip,
+      kubernetesVersions: kubernetesVersions.length > 0 ? KUBERNETES_VERSIONS.filter((v) => kubernetesVersions.includes(v)) : KUBERNETES_VERSIONS,
+    },
   };
 }
 

@@ -1,8 +1,8 @@
 import { ManifestSet, namespaceOf } from '../manifest-set';
 import { ContainerAt, PodSpecAt } from '../pod-specs';
 import { parseQuantity } from '../quantity';
-import { Finding, Rule } from '../types';
-import { Json, containerFinding, finding, isObject } from './helpers';
+import { Finding, Rule, ValidateOptions } from '../types';
+import { Json, asList, containerFinding, finding, isObject } from './helpers';
 
 /** Builds a rule that checks each container on its own. */
 function containerRule(id: string, description: string, check: (c: ContainerAt) => Finding | undefined,
@@ -57,32 +57,56 @@ function runsAsNonRoot(c: ContainerAt): boolean {
   return isUser(effective(c, 'runAsUser')) || effective(c, 'runAsNonRoot') === true;
 }
 
-export const unprivilegedPort = containerRule('unprivileged-port',
-  'a non-root container listens on ports 1024-65535: ports below 1024 need root',
-  (c) => {
-    if (!runsAsNonRoot(c) || c.pod.spec.hostNetwork === true) return undefined;
-    const ports: Json[] = Array.isArray(c.container.ports) ? c.container.ports : [];
-    const index = ports.findIndex((p) => Number.isInteger(p?.containerPort) && p.containerPort > 0 && p.containerPort < 1024);
-    return index === -1 ? undefined
-      : containerFinding('unprivileged-port', c, `ports[${index}].containerPort`, `runs as a non-root user but listens on port ${ports[index].containerPort}, which only root can bind: use 1024 or above`);
-  });
+/** Whether a rule is checked with these options. */
+function active(options: Required<ValidateOptions>, id: string, family: string): boolean {
+  return !options.skip.includes(id) && !options.skip.includes(family);
+}
 
-export const resources = containerRule('resources',
-  'every container requests cpu and memory and has a memory limit at least its request, so the scheduler can place it and one leak cannot take the node',
-  (c) => {
+/**
+ * Whether the container runs as non-root, or will once the findings of other rules are fixed:
+ * non-root-user asks every container for a user above 0, and the restricted standard asks for
+ * runAsNonRoot. Saying so now saves the user a second round.
+ */
+export function mustRunAsNonRoot(c: ContainerAt, options: Required<ValidateOptions>): boolean {
+  return runsAsNonRoot(c) || active(options, 'non-root-user', 'runs-on-minikube')
+    || (options.podSecurity === 'restricted' && active(options, 'run-as-non-root', 'pod-security'));
+}
+
+export const unprivilegedPort: Rule = {
+  id: 'unprivileged-port',
+  family: 'runs-on-minikube',
+  description: 'a container that runs as non-root (or must, by non-root-user or the restricted standard) declares no port below 1024: only root can bind those, and editing containerPort does not change the port the program listens on',
+  check: (set, options) => set.containers.flatMap((c) => {
+    if (c.pod.spec.hostNetwork === true || c.pod.spec.os?.name === 'windows' || !mustRunAsNonRoot(c, options)) return [];
+    const who = runsAsNonRoot(c) ? 'runs as a non-root user' : 'must run as a non-root user (see non-root-user)';
+    return asList(c.container.ports).flatMap((p, i) => (Number.isInteger(p?.containerPort) && p.containerPort > 0 && p.containerPort < 1024
+      ? [containerFinding('unprivileged-port', c, `ports[${i}].containerPort`,
+        `${who} but declares port ${p.containerPort}, which only root can bind: configure the program (or pick an image) to listen on 1024 or above, then declare that port; a Service may still offer ${p.containerPort}`)]
+      : []));
+  }),
+};
+
+export const resources: Rule = {
+  id: 'resources',
+  family: 'runs-on-minikube',
+  description: 'every container requests cpu and memory and has a memory limit at least its request, so the scheduler can place it and one leak cannot take the node',
+  check: (set) => set.containers.filter((c) => c.kind !== 'ephemeralContainers').flatMap((c) => {
+    const found: Finding[] = [];
     const r = isObject(c.container.resources) ? c.container.resources : {};
-    for (const [field, value] of [['requests.cpu', r.requests?.cpu], ['requests.memory', r.requests?.memory], ['limits.memory', r.limits?.memory]]) {
-      if (value === undefined || value === null) return containerFinding('resources', c, `resources.${field}`, `has no resources.${field}`);
-    }
+    const missing = ([['requests.cpu', r.requests?.cpu], ['requests.memory', r.requests?.memory], ['limits.memory', r.limits?.memory]] as const)
+      .filter(([, value]) => value === undefined || value === null).map(([field]) => `resources.${field}`);
+    if (missing.length === 1) found.push(containerFinding('resources', c, missing[0], `has no ${missing[0]}`));
+    if (missing.length > 1) found.push(containerFinding('resources', c, 'resources', `has no ${missing.join(', ')}`));
     for (const resource of ['cpu', 'memory']) {
       const request = parseQuantity(r.requests?.[resource]);
       const limit = parseQuantity(r.limits?.[resource]);
       if (request !== undefined && limit !== undefined && request > limit) {
-        return containerFinding('resources', c, `resources.requests.${resource}`, `requests ${r.requests[resource]} ${resource}, more than its limit ${r.limits[resource]}: the API server refuses that`);
+        found.push(containerFinding('resources', c, `resources.requests.${resource}`, `requests ${r.requests[resource]} ${resource}, more than its limit ${r.limits[resource]}: the API server refuses that`));
       }
     }
-    return undefined;
-  }, ['containers', 'initContainers']);
+    return found;
+  }),
+};
 
 export const pinnedImage = containerRule('pinned-image',
   'every image is pinned to a version tag or digest, never latest or untagged',
