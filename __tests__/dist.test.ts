@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { PROFILES } from '../examples/profiles';
 import { CONSTRUCT_METADATA, synthesizeFiles } from '../tools/synth';
+import { MANIFEST, manifestText } from '../tools/synth/outdir';
 
 // dist/ is the snapshot of every example in every profile: the one golden copy of the output.
 // A chart that changes its output fails here until dist/ is regenerated and committed.
@@ -17,6 +18,8 @@ function committedFiles(dir: string, prefix = ''): string[] {
 
 /** `npx cdk8s synth` also writes construct-metadata.json for its validation; it is not committed. */
 const notCommitted = (file: string) => file !== CONSTRUCT_METADATA;
+/** The list of the files synth wrote, which marks dist/ as its own. */
+const isManifest = (file: string) => file === MANIFEST;
 
 /** Runs an assertion; on failure, the message starts with what to do about it. */
 function withHint(file: string, assertion: () => void): void {
@@ -32,7 +35,13 @@ describe('dist/ is fresh', () => {
   const expected = synthesizeFiles(PROFILES);
 
   test('it holds exactly the files synth writes', () => {
-    withHint('the list of files', () => expect([...expected.keys()].sort()).toEqual(committedFiles(DIST).filter(notCommitted).sort()));
+    withHint('the list of files', () => expect([...expected.keys()].sort()).toEqual(committedFiles(DIST).filter(notCommitted).filter((f) => !isManifest(f)).sort()));
+  });
+
+  test(`${MANIFEST} lists exactly those files`, () => {
+    const manifest = path.join(DIST, MANIFEST);
+    withHint(`dist/${MANIFEST}`, () => expect(manifestText([...expected.keys()].map((f) => f.split(path.sep).join('/'))))
+      .toBe(fs.existsSync(manifest) ? fs.readFileSync(manifest, 'utf8') : '(missing)'));
   });
 
   test.each([...expected.keys()])('%s matches a fresh synth', (file) => {

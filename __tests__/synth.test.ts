@@ -34,30 +34,30 @@ describe('synth command', () => {
   test('writes every example of every profile by default', () => {
     const { code, outdir } = synth([]);
     expect(code).toBe(0);
-    expect(fs.readdirSync(outdir).sort()).toEqual(PROFILES.map((p) => p.name).sort());
+    expect(fs.readdirSync(outdir).sort()).toEqual(['.synth-files', ...PROFILES.map((p) => p.name)].sort());
     expect(fs.readdirSync(path.join(outdir, 'k3s'))).toContain('deployment.yaml');
   });
 
   test('--profile writes only that profile and leaves the others as they were', () => {
     const { outdir } = synth([]);
     fs.writeFileSync(path.join(outdir, 'cloud', 'deployment.yaml'), 'left alone');
-    fs.writeFileSync(path.join(outdir, 'k3s', 'removed-example.yaml'), 'stale');
+    fs.writeFileSync(path.join(outdir, 'k3s', 'notes.txt'), 'mine');
     expect(synth(['--profile', 'k3s'], {}, outdir).code).toBe(0);
     expect(fs.readFileSync(path.join(outdir, 'cloud', 'deployment.yaml'), 'utf8')).toBe('left alone');
-    // A profile folder is replaced as a whole: files of removed examples disappear.
-    expect(fs.existsSync(path.join(outdir, 'k3s', 'removed-example.yaml'))).toBe(false);
+    // Only the files synth wrote are replaced (synth-outdir.test.ts has the rest).
+    expect(fs.readFileSync(path.join(outdir, 'k3s', 'notes.txt'), 'utf8')).toBe('mine');
   });
 
   test('SYNTH_PROFILE selects the profile when cdk8s synth runs the app', () => {
     const { outdir } = synth([], { SYNTH_PROFILE: 'cloud' });
-    expect(fs.readdirSync(outdir)).toEqual(['cloud']);
+    expect(fs.readdirSync(outdir).sort()).toEqual(['.synth-files', 'cloud']);
   });
 
   test('an unknown profile is one clear line listing the valid ones, and the outdir is untouched', () => {
     const { outdir } = synth([]);
     const before = snapshotDir(outdir);
     const result = synth(['--profile', 'kind'], {}, outdir);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.err).toBe('synth failed: unknown profile "kind": valid profiles are minikube, k3s, cloud (set DEBUG=1 for the stack)');
     expect(snapshotDir(outdir)).toEqual(before);
     expect(fs.readdirSync(path.dirname(outdir)).filter((f) => f.includes(`${path.basename(outdir)}-staging-`))).toEqual([]);

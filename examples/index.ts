@@ -5,6 +5,8 @@ import { ConfigExample } from './config/chart';
 import { DeploymentExample } from './deployment/chart';
 import { IngressExample } from './ingress/chart';
 import { Profile } from './profiles';
+import { QuotasExample } from './quotas/chart';
+import { RbacExample } from './rbac/chart';
 import { ServicesExample } from './services/chart';
 import { SidecarsExample } from './sidecars/chart';
 import { SchedulingExample } from './scheduling/chart';
@@ -61,5 +63,15 @@ export const EXAMPLES: readonly Example[] = [
     name: 'scheduling',
     concept: 'Nodes and scheduling: a DaemonSet, pods spread over nodes',
     create: (scope, profile) => new SchedulingExample(scope, 'scheduling', { profile }),
+  },
+  {
+    name: 'rbac',
+    concept: 'ServiceAccount and RBAC: a Role that grants one ConfigMap, and kubectl auth can-i',
+    create: (scope, profile) => new RbacExample(scope, 'rbac', { profile }),
+  },
+  {
+    name: 'quotas',
+    concept: 'ResourceQuota and LimitRange: a namespace\'s share of the cluster, and defaults for containers',
+    create: (scope, profile) => new QuotasExample(scope, 'quotas', { profile }),
   },
 ];

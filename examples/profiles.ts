@@ -24,6 +24,16 @@ export interface Profile {
   /** Replicas of a stateless web app. */
   readonly webReplicas: number;
   /**
+   * The most replicas the autoscaled web app (the deployment example) may scale to: the examples
+   * together must still fit the cluster at that count.
+   */
+  readonly webMaxReplicas: number;
+  /**
+   * The most nodes the guides run the examples on: a namespace's ResourceQuota leaves room for
+   * one pod of each DaemonSet per node (the scheduling guide grows minikube to three nodes).
+   */
+  readonly maxNodes: number;
+  /**
    * Whether `dist/` may carry demo Secret values (written as `stringData`) so that an example
    * runs as soon as it is applied. False: the examples ship no credential at all; each Secret is
    * created out of band and only referenced by name.
@@ -41,6 +51,8 @@ export const PROFILES: readonly Profile[] = [
     storageClassName: 'standard',
     externalServiceType: kplus.ServiceType.NODE_PORT,
     webReplicas: 2,
+    webMaxReplicas: 4,
+    maxNodes: 3,
     demoSecrets: true,
   },
   {
@@ -50,6 +62,8 @@ export const PROFILES: readonly Profile[] = [
     storageClassName: 'local-path',
     externalServiceType: kplus.ServiceType.LOAD_BALANCER,
     webReplicas: 2,
+    webMaxReplicas: 4,
+    maxNodes: 3,
     demoSecrets: true,
   },
   {
@@ -57,6 +71,8 @@ export const PROFILES: readonly Profile[] = [
     description: 'a managed cloud cluster (its default ingress and storage classes, cloud load balancers)',
     externalServiceType: kplus.ServiceType.LOAD_BALANCER,
     webReplicas: 3,
+    webMaxReplicas: 6,
+    maxNodes: 10,
     demoSecrets: false,
   },
 ];

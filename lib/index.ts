@@ -13,3 +13,6 @@ export * from './allow-only-from';
 export * from './node-agent';
 export * from './topology-spread';
 export * from './whoami-app';
+export * from './namespace-quota';
+export * from './limit-range';
+export * from './least-privilege';

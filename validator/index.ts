@@ -1,6 +1,7 @@
 import { ManifestSet } from './manifest-set';
 import { HARDENING_RULES } from './rules/hardening';
 import { POD_SECURITY_RULES } from './rules/pod-security';
+import { POLICY_RULES } from './rules/policy';
 import { RUNS_ON_MINIKUBE } from './rules/runs-on-minikube';
 import { SCHEMA_RULES } from './rules/schema';
 import { WIRING_RULES } from './rules/wiring';
@@ -13,7 +14,7 @@ export { parseQuantity } from './quantity';
 export { KUBERNETES_VERSIONS } from './schema';
 
 /** Every rule, in the order findings are reported. */
-export const RULES: readonly Rule[] = [...SCHEMA_RULES, ...POD_SECURITY_RULES, ...WIRING_RULES, ...RUNS_ON_MINIKUBE, ...HARDENING_RULES];
+export const RULES: readonly Rule[] = [...SCHEMA_RULES, ...POD_SECURITY_RULES, ...WIRING_RULES, ...RUNS_ON_MINIKUBE, ...POLICY_RULES, ...HARDENING_RULES];
 
 export const DEFAULT_OPTIONS: Required<ValidateOptions> = {
   cpuBudgetMillis: 1000,

@@ -35,6 +35,16 @@ const shopDeps = (kubectl: ReturnType<typeof fakeKubectl>, objects?: K8sObject[]
   return deps(kubectl, { root, examples: ['shop'] });
 };
 
+test('deploy refuses a dist/ that a synth has not finished writing', async () => {
+  const kubectl = fakeKubectl(HEALTHY);
+  const d = shopDeps(kubectl);
+  // What a synth killed after its commit point leaves (tools/synth/outdir.ts).
+  fs.mkdirSync(path.join(d.root, 'dist', '.synth-run'));
+  fs.writeFileSync(path.join(d.root, 'dist', '.synth-run', 'journal'), '{}');
+  await expect(runDeploy(['shop'], d)).rejects.toThrow(new UserError('dist/ is being written by npm run synth (or one was killed while writing it): wait for it, or run npm run synth'));
+  expect(kubectl.calls).toEqual([]);
+});
+
 describe('arguments', () => {
   const d = deps(fakeKubectl());
   test.each<[string[], string]>([
@@ -61,7 +71,8 @@ describe('arguments', () => {
 describe('the planned kubectl invocations', () => {
   test('services on minikube: apply with prune scoped to the example label, then one rollout per Deployment', () => {
     const plan = deployPlan(loadTarget('services', parseTarget('deploy', ['services'], deps(fakeKubectl())).profile, deps(fakeKubectl())));
-    expect(plan.apply).toEqual(['apply', '-f', 'dist/minikube/services.yaml', '--prune', '-l', 'app.kubernetes.io/part-of=services-demo', ...ALLOWLIST_ARGS]);
+    expect(plan.apply).toEqual(['apply', '-f', 'dist/minikube/services.yaml', '--prune', '-l', 'app.kubernetes.io/part-of=services-demo', ...ALLOWLIST_ARGS,
+      '--validate=strict', '--warnings-as-errors', '--request-timeout=60s']);
     expect(plan.rollouts).toEqual([
       ['rollout', 'status', '-n', 'services-demo', 'deployment/web', `--timeout=${ROLLOUT_TIMEOUT_SECONDS}s`],
       ['rollout', 'status', '-n', 'services-demo', 'deployment/toolbox', `--timeout=${ROLLOUT_TIMEOUT_SECONDS}s`],
@@ -74,8 +85,9 @@ describe('the planned kubectl invocations', () => {
     expect(await runDeploy(['services', 'k3s'], d)).toBe(0);
     expect(kubectl.calls).toEqual([
       ['config', 'current-context'],
-      ['version', '--output=json', '--request-timeout=10s'],
-      ['apply', '-f', 'dist/k3s/services.yaml', '--prune', '-l', 'app.kubernetes.io/part-of=services-demo', ...ALLOWLIST_ARGS],
+      ['version', '--output=json', '--request-timeout=60s'],
+      ['apply', '-f', 'dist/k3s/services.yaml', '--prune', '-l', 'app.kubernetes.io/part-of=services-demo', ...ALLOWLIST_ARGS,
+        '--validate=strict', '--warnings-as-errors', '--request-timeout=60s'],
       ['rollout', 'status', '-n', 'services-demo', 'deployment/web', '--timeout=300s'],
       ['rollout', 'status', '-n', 'services-demo', 'deployment/toolbox', '--timeout=300s'],
     ]);
@@ -95,7 +107,7 @@ describe('the planned kubectl invocations', () => {
     const kubectl = fakeKubectl(HEALTHY);
     expect(await runDeploy(['shop'], shopDeps(kubectl))).toBe(0);
     const at = (prefix: string) => kubectl.calls.findIndex((c) => c.join(' ').startsWith(prefix));
-    expect(kubectl.calls[at('get secret')]).toEqual(['get', 'secret', 'db-credentials', '-n', 'shop-demo', '--output=name']);
+    expect(kubectl.calls[at('get secret')]).toEqual(['get', 'secret', 'db-credentials', '-n', 'shop-demo', '--output=name', '--request-timeout=60s']);
     expect(at('apply')).toBeLessThan(at('get secret'));
     expect(at('get secret')).toBeLessThan(at('rollout'));
   });

@@ -25,9 +25,9 @@ describe('the smoke plan', () => {
     expect(skipped).toEqual(['Service web-alias: an ExternalName Service is only a DNS alias']);
   });
 
-  test('deployment: no Service, so straight to the pods of the Deployment', () => {
-    expect(summary(smokePlan(dist.get('deployment')!).checks)).toEqual([
-      ['Deployment web :8080 (no Service selects it: straight to a pod)', 'deployment-demo', 'deployment/web', 8080, 'http', '/', undefined],
+  test('scheduling: no Service, so straight to the pods of the Deployment', () => {
+    expect(summary(smokePlan(dist.get('scheduling')!).checks)).toEqual([
+      ['Deployment web :8080 (no Service selects it: straight to a pod)', 'scheduling-demo', 'deployment/web', 8080, 'http', '/', undefined],
     ]);
   });
 
@@ -99,7 +99,7 @@ describe('running the smoke checks', () => {
   test('a port-forward that fails is a failed check', async () => {
     const d = deps(fakeKubectl(HEALTHY));
     const failing: Forward = async () => { throw new Error('kubectl port-forward stopped: error: unable to forward port because pod is not running. Current status=Pending'); };
-    expect(await runSmoke(['deployment'], { ...d, forward: failing, probes: PROBES })).toBe(1);
+    expect(await runSmoke(['scheduling'], { ...d, forward: failing, probes: PROBES })).toBe(1);
     expect(d.lines[0]).toBe('FAIL  Deployment web :8080 (no Service selects it: straight to a pod): kubectl port-forward stopped: error: unable to forward port because pod is not running. Current status=Pending');
   });
 

@@ -32,7 +32,7 @@ describe('app example', () => {
 
   test('one file holds everything', () => {
     expect(objects.map((o) => o.kind).sort()).toEqual([
-      'ConfigMap', 'Deployment', 'Deployment', 'Ingress', 'Namespace', 'NetworkPolicy', 'PodDisruptionBudget',
+      'ConfigMap', 'Deployment', 'Deployment', 'Ingress', 'Namespace', 'NetworkPolicy', 'PodDisruptionBudget', 'ResourceQuota',
       'Service', 'Service', 'Service', 'StatefulSet',
     ]);
   });

@@ -20,10 +20,33 @@ describe('deployment example', () => {
     expect(deployment.spec.revisionHistoryLimit).toBe(5);
   });
 
-  test('replicas come from the profile', () => {
+  test('an autoscaler owns the replica count, between the profile\'s numbers; the Deployment sets none', () => {
     for (const profile of PROFILE_NAMES) {
-      expect(findObject(synthExample('deployment', profile), 'Deployment', 'web').spec.replicas).toBe(getProfile(profile).webReplicas);
+      const objects = synthExample('deployment', profile);
+      expect(findObject(objects, 'Deployment', 'web').spec.replicas).toBeUndefined();
+      expect(findObject(objects, 'HorizontalPodAutoscaler', 'web').spec).toEqual({
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
+        minReplicas: getProfile(profile).webReplicas,
+        maxReplicas: getProfile(profile).webMaxReplicas,
+        metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } }],
+        behavior: { scaleDown: { stabilizationWindowSeconds: 60 } },
+      });
     }
+  });
+
+  test('a disruption budget lets a drain take one pod at a time; a Service and a toolbox for the load loop', () => {
+    const objects = synthExample('deployment');
+    const pdb = findObject(objects, 'PodDisruptionBudget', 'web');
+    expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: deployment.spec.selector.matchLabels } });
+    expect(findObject(objects, 'Service', 'web').spec.selector).toEqual(deployment.spec.selector.matchLabels);
+    expect(findObject(objects, 'Deployment', 'toolbox').spec.template.spec.containers[0].image).toBe('busybox:1.36.1');
+  });
+
+  test('the quota leaves room for the autoscaler\'s maximum and one surge pod', () => {
+    // web: 10m / 16Mi / 64Mi a pod, at most 4 on minikube; toolbox: 5m / 8Mi / 32Mi; one more web pod.
+    expect(findObject(synthExample('deployment'), 'ResourceQuota', 'compute').spec.hard).toEqual({
+      'requests.cpu': '55m', 'requests.memory': '88Mi', 'limits.memory': '352Mi', 'pods': '6',
+    });
   });
 
   test('the unprivileged nginx image runs as its own user on 8080 with /tmp writable', () => {

@@ -75,13 +75,27 @@ describe('runs on minikube: the budget', () => {
     expect(check([deploymentOf(goodPod(), 0, 'DaemonSet')], { cpuBudgetMillis: 99 })).toEqual(['resource-budget']);
   });
 
-  test('an autoscaler\'s minReplicas counts when it is above the replicas', () => {
+  test('an autoscaler\'s maxReplicas counts: what it may scale to', () => {
     const hpa = {
       apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'app', namespace: 'test' },
       spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'app' }, minReplicas: 4, maxReplicas: 6 },
     };
-    expect(check([deploymentOf(goodPod(), 1), hpa], { cpuBudgetMillis: 399 })).toEqual(['resource-budget']);
-    expect(check([deploymentOf(goodPod(), 1), hpa], { cpuBudgetMillis: 400 })).toEqual([]);
+    const deployment = deploymentOf(goodPod(), 1);
+    delete deployment.spec.replicas;
+    expect(check([deployment, hpa], { cpuBudgetMillis: 599 })).toEqual(['resource-budget']);
+    expect(check([deployment, hpa], { cpuBudgetMillis: 600 })).toEqual([]);
+  });
+
+  test('a container without requests counts its LimitRange\'s defaults, and passes the resources rule with them', () => {
+    const pod = goodPod();
+    delete pod.spec.containers[0].resources;
+    const range = {
+      apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'defaults', namespace: 'test' },
+      spec: { limits: [{ type: 'Container', defaultRequest: { cpu: '300m', memory: '16Mi' }, default: { memory: '32Mi' } }] },
+    };
+    expect(check([pod])).toEqual(['resources']);
+    expect(check([pod, range], { cpuBudgetMillis: 300 })).toEqual([]);
+    expect(check([pod, range], { cpuBudgetMillis: 299 })).toEqual(['resource-budget']);
   });
 
   test('a pod reserves the larger of its containers plus sidecars and its heaviest init step', () => {

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { NamespacedChart, WebApp } from '../../lib';
+import { NamespacedChart, Toolbox, WebApp } from '../../lib';
 import { Profile } from '../profiles';
 
 /** The image tag the example starts from; the guide rolls out a newer one. */
@@ -19,9 +19,14 @@ export interface DeploymentExampleProps {
 /**
  * A Deployment creates a ReplicaSet, which creates the pods. A new image tag makes a new
  * ReplicaSet; the old one is scaled down and kept for `kubectl rollout undo`.
+ *
+ * A HorizontalPodAutoscaler owns the replica count: between the profile's `webReplicas` and
+ * `webMaxReplicas`, aiming at half the CPU request on average. A PodDisruptionBudget lets a drain
+ * take one pod at a time. The toolbox pod is the load generator of the guide.
  */
 export class DeploymentExample extends NamespacedChart {
   public readonly web: WebApp;
+  public readonly toolbox: Toolbox;
 
   constructor(scope: Construct, id: string, props: DeploymentExampleProps) {
     super(scope, id, { namespace: 'deployment-demo' });
@@ -32,7 +37,16 @@ export class DeploymentExample extends NamespacedChart {
       user: 101,
       port: 8080,
       writablePaths: ['/tmp'],
-      replicas: props.profile.webReplicas,
+      autoscaling: {
+        minReplicas: props.profile.webReplicas,
+        maxReplicas: props.profile.webMaxReplicas,
+        // Half of the 10m CPU request: a single wget loop is enough load to see it scale.
+        cpuUtilizationPercent: 50,
+        // One minute instead of five, so that the guide sees it scale back down.
+        scaleDownStabilizationSeconds: 60,
+      },
     });
+    this.web.expose('Service', { name: 'web', port: 80 });
+    this.toolbox = new Toolbox(this, 'Toolbox');
   }
 }

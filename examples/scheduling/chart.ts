@@ -16,7 +16,8 @@ export class SchedulingExample extends NamespacedChart {
   public readonly web: WebApp;
 
   constructor(scope: Construct, id: string, props: SchedulingExampleProps) {
-    super(scope, id, { namespace: 'scheduling-demo' });
+    // The quota leaves room for one agent pod on each node the profile's clusters may have.
+    super(scope, id, { namespace: 'scheduling-demo', quota: { nodes: props.profile.maxNodes } });
     this.agent = new NodeAgent(this, 'NodeAgent');
 
     // whoami answers with the pod's name; `kubectl get pods -o wide` shows each pod's node.

@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as util from 'util';
 import { InputError, K8sObject, parseManifests } from '../../validator/model';
+import { unfinishedSynth } from '../synth/outdir';
 import { Kubectl, UserError, firstLine } from './kubectl';
 
 /** What the scripts need to know of a profile. */
@@ -27,6 +28,10 @@ export interface ClusterDeps {
    * dist/ file that differs from it (an edited chart.ts that was not synthesized).
    */
   readonly freshYaml?: (example: string, profile: string) => string;
+  /** How long one kubectl call may take, in seconds (KUBECTL_TIMEOUT); DEFAULT_TIMEOUT_SECONDS when not given. */
+  readonly timeoutSeconds?: number;
+  /** The environment kubectl runs with: when given, a missing or broken kubeconfig is named as such. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export interface Target {
@@ -59,6 +64,9 @@ export function parseTarget(command: string, argv: readonly string[], deps: Clus
 export function loadTarget(example: string, profile: ProfileInfo, deps: ClusterDeps): Target {
   const file = path.posix.join('dist', profile.name, `${example}.yaml`);
   const full = path.join(deps.root, file);
+  if (unfinishedSynth(path.join(deps.root, 'dist'))) {
+    throw new UserError('dist/ is being written by npm run synth (or one was killed while writing it): wait for it, or run npm run synth');
+  }
   if (!fs.existsSync(full)) throw new UserError(`${file} does not exist: run npm run synth first`);
   const text = fs.readFileSync(full, 'utf8');
   if (deps.freshYaml && deps.freshYaml(example, profile.name) !== text) {

@@ -12,7 +12,7 @@
 // Then it waits for every Deployment, StatefulSet and DaemonSet to finish its rollout.
 import { K8sObject, ManifestSet, containerRole, containersOf, podRefs, podTemplateOf } from '../../validator/model';
 import { ClusterDeps, ProfileInfo, Target, kubectlError, loadTarget, parseTarget } from './common';
-import { ClusterInfo, Kubectl, UserError, preflight } from './kubectl';
+import { ClusterInfo, DEFAULT_TIMEOUT_SECONDS, UserError, preflight, requestTimeout } from './kubectl';
 
 /** The label every object of an example carries, with the example's namespace as value. */
 export const PART_OF_LABEL = 'app.kubernetes.io/part-of';
@@ -31,6 +31,8 @@ export const PRUNE_ALLOWLIST: readonly string[] = [
   'core/v1/PersistentVolumeClaim',
   'core/v1/Pod',
   'core/v1/ServiceAccount',
+  'core/v1/ResourceQuota',
+  'core/v1/LimitRange',
   'apps/v1/Deployment',
   'apps/v1/StatefulSet',
   'apps/v1/DaemonSet',
@@ -55,8 +57,12 @@ export const ROLLOUT_TIMEOUT_SECONDS = 300;
 
 const ROLLOUT_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'];
 
-/** The kubectl invocations of a deploy, in order: one apply, then one rollout status per workload. */
-export function deployPlan(target: Target): { apply: string[]; rollouts: string[][] } {
+/**
+ * The kubectl invocations of a deploy, in order: one apply, then one rollout status per workload.
+ * The apply validates strictly (an unknown field is an error, not a warning) and fails on any
+ * warning of the API server; it gives up on a request after `timeoutSeconds`.
+ */
+export function deployPlan(target: Target, timeoutSeconds = DEFAULT_TIMEOUT_SECONDS): { apply: string[]; rollouts: string[][] } {
   const partOf = target.objects.find((o) => o.kind === 'Namespace')?.metadata?.labels?.[PART_OF_LABEL] ?? target.namespace;
   const unlabelled = target.objects.filter((o) => o.metadata?.labels?.[PART_OF_LABEL] !== partOf);
   if (unlabelled.length > 0) {
@@ -65,7 +71,8 @@ export function deployPlan(target: Target): { apply: string[]; rollouts: string[
     throw new UserError(`${target.file}: ${o.kind}/${o.metadata?.name} lacks the label ${PART_OF_LABEL}=${partOf}, so deploy cannot apply and prune it`);
   }
   const kinds = [...new Set([...PRUNE_ALLOWLIST, ...target.objects.filter((o) => o.kind !== 'Namespace').map(gvk)])];
-  const apply = ['apply', '-f', target.file, '--prune', '-l', `${PART_OF_LABEL}=${partOf}`, ...kinds.map((k) => `--prune-allowlist=${k}`)];
+  const apply = ['apply', '-f', target.file, '--prune', '-l', `${PART_OF_LABEL}=${partOf}`, ...kinds.map((k) => `--prune-allowlist=${k}`),
+    '--validate=strict', '--warnings-as-errors', requestTimeout(timeoutSeconds)];
   const rollouts = target.objects
     .filter((o) => ROLLOUT_KINDS.includes(o.kind) && o.spec?.updateStrategy?.type !== 'OnDelete')
     .map((o) => ['rollout', 'status', '-n', o.metadata.namespace ?? target.namespace, `${o.kind.toLowerCase()}/${o.metadata.name}`,
@@ -111,8 +118,8 @@ export function outOfBandSecrets(objects: readonly K8sObject[]): Array<{ namespa
 
 interface ClassList { names: string[]; defaults: string[] }
 
-async function listClasses(kubectl: Kubectl, resource: 'ingressclasses' | 'storageclasses', defaultAnnotation: string): Promise<ClassList> {
-  const result = await kubectl(['get', resource, '--output=json']);
+async function listClasses(deps: ClusterDeps, resource: 'ingressclasses' | 'storageclasses', defaultAnnotation: string): Promise<ClassList> {
+  const result = await deps.kubectl(['get', resource, '--output=json', requestTimeout(deps.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS)]);
   if (result.code !== 0) throw new UserError(`cannot list ${resource}: ${kubectlError(result)}`);
   const items: K8sObject[] = JSON.parse(result.stdout).items ?? [];
   return {
@@ -138,7 +145,7 @@ export async function checkProfileFits(target: Target, cluster: ClusterInfo, dep
   const has = (list: string[]) => (list.length > 0 ? list.join(', ') : 'none');
 
   if (needs.ingressClasses.length > 0 || needs.defaultIngressClass) {
-    const classes = await listClasses(deps.kubectl, 'ingressclasses', 'ingressclass.kubernetes.io/is-default-class');
+    const classes = await listClasses(deps, 'ingressclasses', 'ingressclass.kubernetes.io/is-default-class');
     for (const name of needs.ingressClasses) {
       if (classes.names.includes(name)) continue;
       const extra = name === 'nginx' ? 'on minikube: minikube addons enable ingress' : '';
@@ -151,7 +158,7 @@ export async function checkProfileFits(target: Target, cluster: ClusterInfo, dep
     }
   }
   if (needs.storageClasses.length > 0 || needs.defaultStorageClass) {
-    const classes = await listClasses(deps.kubectl, 'storageclasses', 'storageclass.kubernetes.io/is-default-class');
+    const classes = await listClasses(deps, 'storageclasses', 'storageclass.kubernetes.io/is-default-class');
     for (const name of needs.storageClasses) {
       if (classes.names.includes(name)) continue;
       throw new UserError(`profile ${profile.name} needs StorageClass "${name}", which this cluster does not have (it has: ${has(classes.names)})`
@@ -172,21 +179,23 @@ export async function checkProfileFits(target: Target, cluster: ClusterInfo, dep
 export async function runDeploy(argv: readonly string[], deps: ClusterDeps): Promise<number> {
   const { example, profile } = parseTarget('deploy', argv, deps);
   const target = loadTarget(example, profile, deps);
-  const plan = deployPlan(target);
-  const cluster = await preflight(deps.kubectl);
+  const timeoutSeconds = deps.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+  const plan = deployPlan(target, timeoutSeconds);
+  const cluster = await preflight(deps.kubectl, { env: deps.env, timeoutSeconds });
   await checkProfileFits(target, cluster, deps);
   deps.out(`deploy: ${target.file} → context "${cluster.context}" (Kubernetes ${cluster.gitVersion})`);
   const applied = await deps.kubectl(plan.apply, { onLine: deps.out });
   if (applied.code !== 0) throw new UserError(`kubectl apply failed: ${kubectlError(applied)}`);
   for (const { namespace, name } of outOfBandSecrets(target.objects)) {
-    const result = await deps.kubectl(['get', 'secret', name, '-n', namespace, '--output=name']);
+    const result = await deps.kubectl(['get', 'secret', name, '-n', namespace, '--output=name', requestTimeout(timeoutSeconds)]);
     if (result.code === 0) continue;
     if (!/NotFound|not found/.test(result.stderr)) throw new UserError(`cannot look up Secret ${name} in namespace ${namespace}: ${kubectlError(result)}`);
     throw new UserError(`the pods of ${example} read Secret ${name}, which is created out of band and is not in namespace ${namespace} yet: `
       + `create it as examples/${example}/README.md shows, then run npm run deploy -- ${example}${profile.name === deps.defaultProfile ? '' : ` ${profile.name}`} again`);
   }
   for (const rollout of plan.rollouts) {
-    const result = await deps.kubectl(rollout, { onLine: deps.out });
+    // rollout status watches for up to its own --timeout; the call is bounded a little later.
+    const result = await deps.kubectl(rollout, { onLine: deps.out, timeoutMs: (ROLLOUT_TIMEOUT_SECONDS + timeoutSeconds) * 1000 });
     if (result.code !== 0) {
       const [, , , ns, workload] = rollout;
       throw new UserError(`${workload} in namespace ${ns} is not ready after ${ROLLOUT_TIMEOUT_SECONDS}s (${kubectlError(result)}): `
@@ -210,9 +219,11 @@ export function destroyPlan(target: Target): string[] {
 export async function runDestroy(argv: readonly string[], deps: ClusterDeps): Promise<number> {
   const { example, profile } = parseTarget('destroy', argv, deps);
   const target = loadTarget(example, profile, { ...deps, freshYaml: undefined });
-  const cluster = await preflight(deps.kubectl);
+  const timeoutSeconds = deps.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+  const cluster = await preflight(deps.kubectl, { env: deps.env, timeoutSeconds });
   deps.out(`destroy: deleting namespace ${target.namespace} and the objects of ${target.file} from context "${cluster.context}"`);
-  const result = await deps.kubectl(destroyPlan(target), { onLine: deps.out });
+  // delete --wait waits for up to its own --timeout; the call is bounded a little later.
+  const result = await deps.kubectl(destroyPlan(target), { onLine: deps.out, timeoutMs: (ROLLOUT_TIMEOUT_SECONDS + timeoutSeconds) * 1000 });
   if (result.code !== 0) throw new UserError(`kubectl delete failed: ${kubectlError(result)}`);
   deps.out(`destroy: ${example} is gone`);
   return 0;

@@ -7,10 +7,9 @@
 //   path, so the request really passes the controller and the rule.
 import * as http from 'http';
 import * as net from 'net';
-import { spawn } from 'child_process';
 import { K8sObject, PodTemplate, containerPorts, containerRole, containersOf, mapSelectorMatches, podTemplateOf } from '../../validator/model';
 import { ClusterDeps, loadTarget, parseTarget } from './common';
-import { UserError, firstLine, preflight } from './kubectl';
+import { DEFAULT_TIMEOUT_SECONDS, UserError, describeCall, firstLine, preflight, release, requestTimeout, spawnGroup } from './kubectl';
 
 export type Protocol = 'http' | 'postgres' | 'redis' | 'tcp';
 
@@ -127,26 +126,31 @@ export type Forward = (namespace: string, target: string, port: number) => Promi
 /** Speaks a protocol to a local port; resolves to what answered, rejects with what went wrong. */
 export type Probe = (check: SmokeCheck, localPort: number) => Promise<string>;
 
-/** A Forward that runs `kubectl port-forward` and waits for it to announce the local port. */
-export function kubectlForward(cwd: string, env: NodeJS.ProcessEnv = process.env, timeoutMs = 20000): Forward {
+/**
+ * A Forward that runs `kubectl port-forward` and waits (up to `timeoutMs`) for it to announce the
+ * local port. close() stops its whole process group, so a wrapper script of kubectl cannot leave
+ * a port-forward behind that keeps this process from exiting.
+ */
+export function kubectlForward(cwd: string, env: NodeJS.ProcessEnv = process.env, timeoutMs = DEFAULT_TIMEOUT_SECONDS * 1000): Forward {
   return (namespace, target, port) => new Promise<Forwarded>((resolve, reject) => {
-    const child = spawn('kubectl', ['port-forward', '-n', namespace, target, `:${port}`, '--address', '127.0.0.1'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const args = ['port-forward', '-n', namespace, target, `:${port}`, '--address', '127.0.0.1'];
+    const child = spawnGroup(args, cwd, env);
     let stderr = '';
     let settled = false;
     const fail = (message: string) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      child.kill();
+      release(child);
       reject(new Error(message));
     };
-    const timer = setTimeout(() => fail(`kubectl port-forward gave no port within ${timeoutMs / 1000}s${stderr ? `: ${firstLine(stderr)}` : ''}`), timeoutMs);
+    const timer = setTimeout(() => fail(`${describeCall(args)} gave no port within ${Math.round(timeoutMs / 1000)}s and was stopped${stderr ? `: ${firstLine(stderr)}` : ''}`), timeoutMs);
     child.stdout.on('data', (chunk: Buffer) => {
       const m = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(String(chunk));
       if (m && !settled) {
         settled = true;
         clearTimeout(timer);
-        resolve({ localPort: Number(m[1]), close: () => child.kill() });
+        resolve({ localPort: Number(m[1]), close: () => release(child) });
       }
     });
     child.stderr.on('data', (chunk: Buffer) => { stderr += chunk; });
@@ -224,12 +228,12 @@ export async function runSmoke(argv: readonly string[], deps: SmokeDeps): Promis
   const target = loadTarget(example, profile, { ...deps, freshYaml: undefined });
   let cluster;
   try {
-    cluster = await preflight(deps.kubectl);
+    cluster = await preflight(deps.kubectl, { env: deps.env, timeoutSeconds: deps.timeoutSeconds });
   } catch (err) {
     if (err instanceof UserError) throw new UserError(`found no cluster to test, nothing was checked: ${err.message}`);
     throw err;
   }
-  const ns = await deps.kubectl(['get', 'namespace', target.namespace, '--output=name']);
+  const ns = await deps.kubectl(['get', 'namespace', target.namespace, '--output=name', requestTimeout(deps.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS)]);
   if (ns.code !== 0) {
     throw new UserError(`namespace ${target.namespace} does not exist in context "${cluster.context}": deploy the example first (npm run deploy -- ${example})`);
   }

@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as util from 'util';
+import { BUDGET_BEGIN, BUDGET_END, budgetTable } from './budget-table';
 import { DIAGRAM_LEGEND, renderDiagram } from './diagram';
 import { DocProblem, checkDocs, docCommands, formatProblem } from './docs-check';
 import { K8sObject } from '../../validator/model';
@@ -63,7 +64,11 @@ function withDiagramMarkers(text: string): string {
 export function generatedDocs(root: string, examples: readonly ExampleInfo[], dist: Dist): Map<string, string> {
   const docs = new Map<string, string>();
   const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
-  if (readme.includes(TABLE_BEGIN)) docs.set('README.md', replaceBetween(readme, TABLE_BEGIN, TABLE_END, examplesTable(examples, dist)));
+  let generatedReadme = readme.includes(TABLE_BEGIN) ? replaceBetween(readme, TABLE_BEGIN, TABLE_END, examplesTable(examples, dist)) : readme;
+  if (generatedReadme.includes(BUDGET_BEGIN)) {
+    generatedReadme = replaceBetween(generatedReadme, BUDGET_BEGIN, BUDGET_END, budgetTable(examples.map((e) => e.name), dist, GUIDE_PROFILE));
+  }
+  if (generatedReadme !== readme || readme.includes(TABLE_BEGIN)) docs.set('README.md', generatedReadme);
   for (const e of examples) {
     const file = path.join(root, guidePath(e.name));
     const objects = dist.get(GUIDE_PROFILE)?.get(e.name);
@@ -143,7 +148,7 @@ export function docsProblems(root: string, examples: readonly ExampleInfo[]): st
   const generated = generatedDocs(root, examples, dist);
   const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
   if (!readme.includes(TABLE_BEGIN)) problems.push(`README.md: no examples table: add the lines "${TABLE_BEGIN}" and "${TABLE_END}", then run npm run docs`);
-  else if (generated.get('README.md') !== readme) problems.push('README.md: the examples table is stale: run npm run docs and commit README.md');
+  else if (generated.get('README.md') !== readme) problems.push('README.md: the examples table or the budget table is stale: run npm run docs and commit README.md');
   for (const e of examples) {
     const file = path.join(root, guidePath(e.name));
     const objects = dist.get(GUIDE_PROFILE)?.get(e.name);

@@ -86,15 +86,61 @@ export const unprivilegedPort: Rule = {
   }),
 };
 
+/** What a LimitRange of type Container fills in for a container that sets no request or limit. */
+export interface LimitRangeDefaults {
+  readonly request: Readonly<Record<string, unknown>>;
+  readonly limit: Readonly<Record<string, unknown>>;
+}
+
+export const NO_DEFAULTS: LimitRangeDefaults = { request: {}, limit: {} };
+
+/**
+ * The defaults the LimitRanges of a namespace give, as the API server applies them: a missing
+ * request takes `defaultRequest`, else `default`, else `max`; a missing limit `default`, else `max`.
+ */
+export function limitRangeDefaults(set: ManifestSet, namespace: string): LimitRangeDefaults {
+  const request: Record<string, unknown> = {};
+  const limit: Record<string, unknown> = {};
+  for (const range of set.ofKind('LimitRange').filter((m) => namespaceOf(m.object) === namespace)) {
+    for (const item of Array.isArray(range.object.spec?.limits) ? range.object.spec.limits : []) {
+      if (item?.type !== 'Container') continue;
+      for (const resource of ['cpu', 'memory']) {
+        const defaultLimit = item.default?.[resource] ?? item.max?.[resource];
+        if (defaultLimit !== undefined) limit[resource] ??= defaultLimit;
+        const defaultRequest = item.defaultRequest?.[resource] ?? defaultLimit;
+        if (defaultRequest !== undefined) request[resource] ??= defaultRequest;
+      }
+    }
+  }
+  return { request, limit };
+}
+
+/**
+ * A container's requests and limits as the pod gets them: its own, a request that is not set
+ * equals its limit (API defaulting), and what is still missing comes from the LimitRange.
+ */
+export function effectiveResources(container: Json, defaults: LimitRangeDefaults = NO_DEFAULTS): { requests: Record<string, unknown>; limits: Record<string, unknown> } {
+  const r = isObject(container?.resources) ? container.resources : {};
+  const own = (field: 'requests' | 'limits') => (isObject(r[field]) ? r[field] : {});
+  const limits: Record<string, unknown> = { ...defaults.limit, ...own('limits') };
+  const requests: Record<string, unknown> = { ...defaults.request, ...own('limits'), ...own('requests') };
+  for (const resource of ['cpu', 'memory']) {
+    if (requests[resource] === undefined || requests[resource] === null) delete requests[resource];
+    if (limits[resource] === undefined || limits[resource] === null) delete limits[resource];
+  }
+  return { requests, limits };
+}
+
 export const resources: Rule = {
   id: 'resources',
   family: 'runs-on-minikube',
-  description: 'every container requests cpu and memory and has a memory limit at least its request, so the scheduler can place it and one leak cannot take the node',
+  description: 'every container requests cpu and memory and has a memory limit at least its request (set on it, or filled in by a LimitRange of its namespace), so the scheduler can place it and one leak cannot take the node',
   check: (set) => set.containers.filter((c) => c.kind !== 'ephemeralContainers').flatMap((c) => {
     const found: Finding[] = [];
     const r = isObject(c.container.resources) ? c.container.resources : {};
-    const missing = ([['requests.cpu', r.requests?.cpu], ['requests.memory', r.requests?.memory], ['limits.memory', r.limits?.memory]] as const)
-      .filter(([, value]) => value === undefined || value === null).map(([field]) => `resources.${field}`);
+    const effective = effectiveResources(c.container, limitRangeDefaults(set, namespaceOf(c.pod.manifest.object)));
+    const missing = ([['requests.cpu', effective.requests.cpu], ['requests.memory', effective.requests.memory], ['limits.memory', effective.limits.memory]] as const)
+      .filter(([, value]) => value === undefined).map(([field]) => `resources.${field}`);
     if (missing.length === 1) found.push(containerFinding('resources', c, missing[0], `has no ${missing[0]}`));
     if (missing.length > 1) found.push(containerFinding('resources', c, 'resources', `has no ${missing.join(', ')}`));
     for (const resource of ['cpu', 'memory']) {
@@ -119,40 +165,66 @@ export const pinnedImage = containerRule('pinned-image',
       : containerFinding('pinned-image', c, 'image', `uses image "${image}", which is not pinned: add a version tag`);
   });
 
-/** Requests of one container: [cpu cores, memory bytes]. */
-function requestsOf(container: Json): [number, number] {
-  return [parseQuantity(container?.resources?.requests?.cpu) ?? 0, parseQuantity(container?.resources?.requests?.memory) ?? 0];
+/** Requests of one container, after defaulting: [cpu cores, memory bytes]. */
+function requestsOf(container: Json, defaults: LimitRangeDefaults): [number, number] {
+  const { requests } = effectiveResources(container, defaults);
+  return [parseQuantity(requests.cpu) ?? 0, parseQuantity(requests.memory) ?? 0];
+}
+
+/** The memory limit of one container, after defaulting, in bytes. */
+function memoryLimitOf(container: Json, defaults: LimitRangeDefaults): number {
+  return parseQuantity(effectiveResources(container, defaults).limits.memory) ?? 0;
 }
 
 /**
- * What the scheduler reserves for one pod: the larger of (a) the app containers plus the native
- * sidecars (init containers with restartPolicy Always) and (b) each ordinary init container plus
- * the sidecars started before it.
+ * What the scheduler (and a ResourceQuota) counts for one pod: the larger of (a) the app
+ * containers plus the native sidecars (init containers with restartPolicy Always) and (b) each
+ * ordinary init container plus the sidecars started before it. With `limits`, the same for the
+ * memory limits: [cpu cores requested, memory bytes requested, memory bytes of limits].
  */
-export function podRequests(spec: Json): [number, number] {
-  const add = (a: [number, number], b: [number, number]): [number, number] => [a[0] + b[0], a[1] + b[1]];
-  let sidecars: [number, number] = [0, 0];
-  let initPeak: [number, number] = [0, 0];
-  for (const init of Array.isArray(spec.initContainers) ? spec.initContainers : []) {
-    if (init?.restartPolicy === 'Always') {
-      sidecars = add(sidecars, requestsOf(init));
-    } else {
-      const during = add(sidecars, requestsOf(init));
-      initPeak = [Math.max(initPeak[0], during[0]), Math.max(initPeak[1], during[1])];
-    }
-  }
-  const running = (Array.isArray(spec.containers) ? spec.containers : []).map(requestsOf).reduce(add, sidecars);
-  return [Math.max(running[0], initPeak[0]), Math.max(running[1], initPeak[1])];
+export function podRequests(spec: Json, defaults: LimitRangeDefaults = NO_DEFAULTS): [number, number] {
+  const [cpu, memory] = podTotals(spec, defaults);
+  return [cpu, memory];
 }
 
-/** Pods of a workload in steady state: its replicas, or an autoscaler's minReplicas when higher. */
+/** [cpu request, memory request, memory limit] of one pod, counted as {@link podRequests} does. */
+export function podTotals(spec: Json, defaults: LimitRangeDefaults = NO_DEFAULTS): [number, number, number] {
+  const of = (c: Json): number[] => [...requestsOf(c, defaults), memoryLimitOf(c, defaults)];
+  const add = (a: number[], b: number[]) => a.map((v, i) => v + b[i]);
+  let sidecars = [0, 0, 0];
+  let initPeak = [0, 0, 0];
+  for (const init of Array.isArray(spec.initContainers) ? spec.initContainers : []) {
+    if (init?.restartPolicy === 'Always') {
+      sidecars = add(sidecars, of(init));
+    } else {
+      initPeak = add(sidecars, of(init)).map((v, i) => Math.max(v, initPeak[i]));
+    }
+  }
+  const running = (Array.isArray(spec.containers) ? spec.containers : []).map(of).reduce(add, sidecars);
+  const [cpu, memory, limit] = running.map((v: number, i: number) => Math.max(v, initPeak[i]));
+  return [cpu, memory, limit];
+}
+
+/** The autoscalers of the set that scale this object. */
+export function autoscalersOf(set: ManifestSet, object: Json): Json[] {
+  return set.ofKind('HorizontalPodAutoscaler').map((h) => h.object)
+    .filter((h) => namespaceOf(h) === namespaceOf(object)
+      && h.spec?.scaleTargetRef?.kind === object.kind && h.spec?.scaleTargetRef?.name === object.metadata?.name);
+}
+
+/**
+ * The most pods a workload runs outside a rollout: its replicas, or an autoscaler's maxReplicas
+ * (what it may scale to, so the budget holds at peak load).
+ */
 export function steadyPods(set: ManifestSet, pod: PodSpecAt): number {
-  const object = pod.manifest.object;
-  const autoscaled = set.ofKind('HorizontalPodAutoscaler')
-    .filter((h) => namespaceOf(h.object) === namespaceOf(object)
-      && h.object.spec?.scaleTargetRef?.kind === object.kind && h.object.spec?.scaleTargetRef?.name === object.metadata?.name)
-    .map((h) => (Number.isInteger(h.object.spec?.minReplicas) ? h.object.spec.minReplicas : 1));
-  return Math.max(pod.pods, ...autoscaled);
+  const autoscaled = autoscalersOf(set, pod.manifest.object).map((h) => (Number.isInteger(h.spec?.maxReplicas) ? h.spec.maxReplicas : 1));
+  return autoscaled.length > 0 ? Math.max(...autoscaled) : pod.pods;
+}
+
+/** The fewest pods a workload runs: its replicas, or an autoscaler's minReplicas. */
+export function fewestPods(set: ManifestSet, pod: PodSpecAt): number {
+  const autoscaled = autoscalersOf(set, pod.manifest.object).map((h) => (Number.isInteger(h.spec?.minReplicas) ? h.spec.minReplicas : 1));
+  return autoscaled.length > 0 ? Math.min(...autoscaled) : pod.pods;
 }
 
 /** The folder (or file) that a set of manifests came from, for set-wide findings. */
@@ -166,12 +238,12 @@ export function setLabel(set: ManifestSet): string {
 export const resourceBudget: Rule = {
   id: 'resource-budget',
   family: 'runs-on-minikube',
-  description: 'all pods together request no more CPU and memory than the budget (default 1000m and 1536Mi: what a default minikube leaves free); replicas count, a DaemonSet counts once (one node), steady state without rollout surge',
+  description: 'all pods together request no more CPU and memory than the budget (default 1000m and 1536Mi: what a default minikube leaves free); replicas count (an autoscaler\'s maxReplicas), a DaemonSet counts once (one node), LimitRange defaults fill in what a container leaves out, without rollout surge',
   check: (set, options) => {
     let cpu = 0;
     let memory = 0;
     for (const pod of set.podSpecs) {
-      const [podCpu, podMemory] = podRequests(pod.spec);
+      const [podCpu, podMemory] = podRequests(pod.spec, limitRangeDefaults(set, namespaceOf(pod.manifest.object)));
       const pods = steadyPods(set, pod);
       cpu += podCpu * pods;
       memory += podMemory * pods;

@@ -1,8 +1,9 @@
-import * as fs from 'fs';
 import * as path from 'path';
+import * as util from 'util';
 import { ApiObject, App, Chart, Yaml } from 'cdk8s';
-import { EXAMPLES, Example } from '../examples';
-import { DEFAULT_PROFILE, PROFILES, Profile, getProfile } from '../examples/profiles';
+import { EXAMPLES, Example } from '../../examples';
+import { DEFAULT_PROFILE, PROFILES, Profile, getProfile } from '../../examples/profiles';
+import { EXIT, OutdirError, RESERVED_FILE, checkOutdir, legacyLeftovers, writeOutdir } from './outdir';
 
 /** The output folder of `npm run synth`, relative to the project root. */
 export const DEFAULT_OUTDIR = 'dist';
@@ -31,32 +32,8 @@ export function synthesizeFiles(profiles: readonly Profile[], examples: readonly
   return files;
 }
 
-/**
- * Writes the files of every profile folder under `outdir`, all or nothing: everything is
- * synthesized in memory first, and written to a staging folder that then replaces each profile
- * folder. If any chart throws, `outdir` is left exactly as it was.
- */
-export function writeAtomically(outdir: string, profiles: readonly Profile[], files: Map<string, string>): void {
-  const staging = fs.mkdtempSync(path.join(path.dirname(path.resolve(outdir)), `.${path.basename(outdir)}-staging-`));
-  try {
-    for (const [file, text] of files) {
-      fs.mkdirSync(path.dirname(path.join(staging, file)), { recursive: true });
-      fs.writeFileSync(path.join(staging, file), text);
-    }
-    fs.mkdirSync(outdir, { recursive: true });
-    for (const profile of profiles) {
-      const target = path.join(outdir, profile.name);
-      const old = path.join(staging, `${profile.name}.old`);
-      if (fs.existsSync(target)) fs.renameSync(target, old);
-      fs.renameSync(path.join(staging, profile.name), target);
-    }
-  } finally {
-    fs.rmSync(staging, { recursive: true, force: true });
-  }
-}
-
 /** The file `cdk8s synth` reads construct paths from, in the outdir. */
-export const CONSTRUCT_METADATA = 'construct-metadata.json';
+export const CONSTRUCT_METADATA = RESERVED_FILE;
 
 /**
  * The construct path of every object, keyed `Kind/namespace/name` (`Kind/name` without a
@@ -84,24 +61,41 @@ interface SynthArgs {
   readonly help: boolean;
 }
 
+/** A bad argument: exit code 2. */
+class ArgumentError extends Error {}
+
 /** Parses `[--profile NAME] [--outdir DIR] [--help]`; throws on anything else. */
 export function parseSynthArgs(argv: readonly string[], env: NodeJS.ProcessEnv): SynthArgs {
   let profileName = env.SYNTH_PROFILE;
   let outdir = env.CDK8S_OUTDIR ?? DEFAULT_OUTDIR;
   let help = false;
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].split(/=(.*)/s, 2);
-    const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === '') throw new Error(`${flag} needs a value`);
-      return v;
-    };
-    if (flag === '--profile') profileName = value();
-    else if (flag === '--outdir') outdir = value();
-    else if (flag === '--help' || flag === '-h') help = true;
-    else throw new Error(`unknown argument "${argv[i]}": usage: npm run synth -- [--profile ${PROFILES.map((p) => p.name).join('|')}] [--outdir DIR]`);
+  const { tokens } = util.parseArgs({
+    args: [...argv], strict: false, allowPositionals: true, tokens: true,
+    options: { profile: { type: 'string' }, outdir: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  for (const token of tokens) {
+    const known = token.kind === 'option' && ['profile', 'outdir', 'help'].includes(token.name);
+    if (!known) {
+      const arg = argv[token.index];
+      throw new ArgumentError(`unknown argument "${arg}": usage: npm run synth -- [--profile ${PROFILES.map((p) => p.name).join('|')}] [--outdir DIR]`);
+    }
+    if (token.kind !== 'option') continue;
+    if (token.name === 'help') {
+      help = true;
+      continue;
+    }
+    if (token.value === undefined || token.value === '') throw new ArgumentError(`--${token.name} needs a value`);
+    if (token.name === 'profile') profileName = token.value;
+    else outdir = token.value;
   }
-  const profiles = profileName === undefined ? PROFILES : [getProfile(profileName)];
+  let profiles: readonly Profile[] = PROFILES;
+  if (profileName !== undefined) {
+    try {
+      profiles = [getProfile(profileName)];
+    } catch (err) {
+      throw new ArgumentError((err as Error).message);
+    }
+  }
   return { profiles, outdir, help };
 }
 
@@ -109,11 +103,16 @@ export function usage(): string {
   return [
     'usage: npm run synth -- [--profile NAME] [--outdir DIR]',
     '',
-    `Writes <outdir>/<profile>/<example>.yaml for every example (outdir: ${DEFAULT_OUTDIR}).`,
-    'Without --profile, every profile is synthesized. Profiles:',
+    `Writes <outdir>/<profile>/<example>.yaml for every example (outdir: ${DEFAULT_OUTDIR}), all or nothing.`,
+    `The outdir is synth's own: a new or empty folder, or one it wrote before (it lists its files in`,
+    `<outdir>/.synth-files, and replaces or removes only those). Without --profile, every profile is`,
+    'synthesized. Profiles:',
     ...PROFILES.map((p) => `  ${p.name.padEnd(9)} ${p.description}${p.name === DEFAULT_PROFILE ? ' (default)' : ''}`),
     'Examples:',
     ...EXAMPLES.map((e) => `  ${e.name.padEnd(11)} ${e.concept}`),
+    '',
+    `Exit codes: 1 a chart failed, 2 a bad argument, ${EXIT.refused} the outdir is not synth's to write,`,
+    `${EXIT.busy} another synth is writing it, ${EXIT.writeFailed} writing failed (the outdir was left as it was).`,
   ].join('\n');
 }
 
@@ -125,17 +124,23 @@ export function runSynth(argv: readonly string[], env: NodeJS.ProcessEnv = proce
       console.log(usage());
       return 0;
     }
-    const files = synthesizeFiles(args.profiles, examples);
-    writeAtomically(args.outdir, args.profiles, files);
-    if (env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true') {
-      fs.writeFileSync(path.join(args.outdir, CONSTRUCT_METADATA), constructMetadata(args.profiles));
+    checkOutdir(args.outdir);
+    const files = new Map<string, string>();
+    for (const [file, text] of synthesizeFiles(args.profiles, examples)) files.set(file.split(path.sep).join('/'), text);
+    const count = files.size;
+    if (env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true') files.set(CONSTRUCT_METADATA, constructMetadata(args.profiles));
+    const onlyUnder = args.profiles.length === PROFILES.length ? undefined : args.profiles.map((p) => p.name);
+    writeOutdir(args.outdir, files, { onlyUnder });
+    for (const leftover of legacyLeftovers(args.outdir)) {
+      console.error(`synth: ${leftover} was left by an older synth that was killed; it may hold a profile folder it was replacing: look inside, then remove it`);
     }
-    console.log(`synthesized ${files.size} files into ${args.outdir}/ (${args.profiles.map((p) => p.name).join(', ')})`);
+    console.log(`synthesized ${count} files into ${args.outdir}/ (${args.profiles.map((p) => p.name).join(', ')})`);
     return 0;
   } catch (err) {
     const error = err as Error;
     const oneLine = String(error.message ?? err).split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
     console.error(`synth failed: ${oneLine}${env.DEBUG ? `\n${error.stack}` : ' (set DEBUG=1 for the stack)'}`);
-    return 1;
+    if (err instanceof OutdirError) return err.exitCode;
+    return err instanceof ArgumentError ? 2 : 1;
   }
 }
