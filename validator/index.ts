@@ -1,4 +1,5 @@
 import { ManifestSet } from './manifest-set';
+import { API_SERVER_RULES } from './rules/api-server';
 import { HARDENING_RULES } from './rules/hardening';
 import { POD_SECURITY_RULES } from './rules/pod-security';
 import { POLICY_RULES } from './rules/policy';
@@ -14,7 +15,7 @@ export { parseQuantity } from './quantity';
 export { KUBERNETES_VERSIONS } from './schema';
 
 /** Every rule, in the order findings are reported. */
-export const RULES: readonly Rule[] = [...SCHEMA_RULES, ...POD_SECURITY_RULES, ...WIRING_RULES, ...RUNS_ON_MINIKUBE, ...POLICY_RULES, ...HARDENING_RULES];
+export const RULES: readonly Rule[] = [...SCHEMA_RULES, ...API_SERVER_RULES, ...POD_SECURITY_RULES, ...WIRING_RULES, ...RUNS_ON_MINIKUBE, ...POLICY_RULES, ...HARDENING_RULES];
 
 export const DEFAULT_OPTIONS: Required<ValidateOptions> = {
   cpuBudgetMillis: 1000,

@@ -215,3 +215,34 @@ export function checkObject(object: unknown, type: string, version: KubernetesVe
   check(object, parse(type), '', problems, schema(schemaOfType(type, version)).types);
   return problems;
 }
+
+/** A scalar found by walking an object along its type: where, the field's name, its type and value. */
+export interface TypedScalar {
+  readonly path: string;
+  readonly field: string;
+  readonly type: string;
+  readonly value: unknown;
+}
+
+/** Every scalar of an object whose schema type is known, with the type the release gives it. */
+export function scalarsOf(object: unknown, type: string, version: KubernetesVersion): TypedScalar[] {
+  const types = schema(schemaOfType(type, version)).types;
+  const found: TypedScalar[] = [];
+  const walk = (value: unknown, node: Node, path: string, field: string): void => {
+    if (value === null || value === undefined) return;
+    if (node.k === 'scalar') {
+      found.push({ path, field, type: node.name, value });
+    } else if (node.k === 'list') {
+      if (Array.isArray(value)) value.forEach((item, i) => walk(item, node.of, `${path}[${i}]`, field));
+    } else if (typeof value === 'object' && !Array.isArray(value)) {
+      const known = node.k === 'object' ? (Object.hasOwn(types, node.name) ? types[node.name].fields : {}) : undefined;
+      for (const [key, item] of Object.entries(value)) {
+        const here = `${path === '' ? '' : path}${/^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `${path === '' ? '' : '.'}${key}` : `[${JSON.stringify(key)}]`}`;
+        if (node.k === 'map') walk(item, node.of, here, field);
+        else if (known && Object.hasOwn(known, key)) walk(item, parse(known[key]), here, key);
+      }
+    }
+  };
+  walk(object, parse(type), '', '');
+  return found;
+}
