@@ -2,11 +2,12 @@
 // of the validator. `npm run validate -- --help` lists the options and exit codes.
 import * as path from 'path';
 import * as util from 'util';
-import { DEFAULT_OPTIONS, KUBERNETES_VERSIONS, RULES, familyOf, formatFinding, isRuleOrFamily, validate } from './index';
+import { DEFAULT_OPTIONS, KUBERNETES_VERSIONS, RULES, familyOf, isRuleOrFamily, validate } from './index';
+import { formatText, toSarif } from './report';
 import { EXIT, InputError, collectFiles, groupByFolder, readManifests } from './load';
 import { ManifestSet } from './manifest-set';
 import { parseQuantity } from './quantity';
-import { FAMILIES, Finding, KubernetesVersion, Manifest, PodSecurityLevel, ValidateOptions } from './types';
+import { FAMILIES, Finding, KubernetesVersion, Manifest, PodSecurityLevel, ValidateOptions, objectRef } from './types';
 
 export { EXIT } from './load';
 
@@ -18,7 +19,7 @@ export interface CliIo {
 
 interface CliArgs {
   readonly paths: string[];
-  readonly format: 'text' | 'json';
+  readonly format: 'text' | 'json' | 'sarif';
   readonly together: boolean;
   readonly help: boolean;
   readonly listRules: boolean;
@@ -34,13 +35,24 @@ export function usage(): string {
   return [
     'usage: npm run validate -- [options] [paths...]',
     '',
-    `Checks Kubernetes YAML files and folders (default: ${DEFAULT_PATH}/) against the Kubernetes 1.28 API, the`,
-    'Pod Security Standards, the wiring between objects and what a default minikube can run.',
-    'Objects in the same folder are checked together, as one `kubectl apply` (one folder per',
-    'profile in dist/); --together checks all of them as one set.',
+    `Checks Kubernetes YAML files and folders (default: ${DEFAULT_PATH}/) against the API of Kubernetes`,
+    `${KUBERNETES_VERSIONS.join(' and ')}, the Pod Security Standards, the wiring between objects and what a default`,
+    'minikube can run. Objects in the same folder are checked together, as one `kubectl apply` (one',
+    'folder per profile in dist/); --together checks all of them as one set.',
+    '',
+    'What it knows: the text of the manifests, the API schema and the API server\'s single-field',
+    'checks of each release, the Pod Security Standards, and a short table of well-known images',
+    '(their user, port, writable paths; validator/image-facts.ts). What it cannot know: what an',
+    'image not in that table runs, as which user, on which port and where it writes; whether an',
+    'entrypoint or command exists in the image; whether probes succeed; whether traffic reaches',
+    'the pods (network, DNS, NetworkPolicies in the cluster); admission webhooks and objects that',
+    'already exist in the cluster. --context also asks a real API server (server-side dry run).',
     '',
     'options:',
-    '  --format text|json           output: one line per finding (default), or one JSON document',
+    '  --format text|json|sarif     output: findings grouped by file and object (default), one JSON',
+    '                               document, or SARIF 2.1.0 for code-scanning tools',
+    `  --kubernetes-version V,...   the releases to check against: ${KUBERNETES_VERSIONS.join(', ')} (default: all; a finding that`,
+    '                               holds for only some names them)',
     '  --pod-security LEVEL         restricted (default), baseline or privileged (no pod security checks)',
     `  --cpu-budget QUANTITY        CPU that all pods together may request (default ${DEFAULT_OPTIONS.cpuBudgetMillis}m)`,
     `  --memory-budget QUANTITY     memory that all pods together may request (default ${DEFAULT_OPTIONS.memoryBudgetMiB}Mi)`,
@@ -130,7 +142,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     const list = () => value.split(',').map((v) => v.trim()).filter(Boolean);
     switch (token.name) {
       case 'format':
-        if (value !== 'text' && value !== 'json') throw new UsageError(`--format ${JSON.stringify(value)} is not text or json`);
+        if (value !== 'text' && value !== 'json' && value !== 'sarif') throw new UsageError(`--format ${JSON.stringify(value)} is not text, json or sarif`);
         format = value;
         break;
       case 'pod-security':
@@ -179,6 +191,8 @@ export interface CheckResult {
   readonly objects: number;
   readonly files: number;
   readonly sets: number;
+  /** The document of each object in its file, by `file\0object`, for line numbers. */
+  readonly documents: ReadonlyMap<string, number>;
 }
 
 /** Reads the paths, groups them into sets and validates each set. */
@@ -187,6 +201,7 @@ export function checkPaths(paths: readonly string[], options: Required<ValidateO
   const findings: Finding[] = [];
   let objects = 0;
   const errors: InputError[] = [];
+  const documents = new Map<string, number>();
   const sets = groupByFolder(files, together);
   for (const setFiles of sets.values()) {
     const manifests: Manifest[] = [];
@@ -199,11 +214,12 @@ export function checkPaths(paths: readonly string[], options: Required<ValidateO
       }
     }
     objects += manifests.length;
+    for (const m of manifests) if (!documents.has(`${m.file}\0${objectRef(m.object)}`)) documents.set(`${m.file}\0${objectRef(m.object)}`, m.index);
     if (errors.length === 0) findings.push(...validate(new ManifestSet(manifests, options.external), options));
   }
   if (errors.length > 0) throw new AggregateInputError(errors);
   if (objects === 0) throw new InputError(`${paths.join(', ')}: no Kubernetes objects in ${files.length === 1 ? 'this file' : `these ${files.length} files`}`, EXIT.nothingToCheck);
-  return { findings, objects, files: files.length, sets: sets.size };
+  return { findings, objects, files: files.length, sets: sets.size, documents };
 }
 
 /** Several input errors at once; the exit code is the first one's. */
@@ -225,6 +241,7 @@ function plural(n: number, word: string): string {
 /** The validate command: returns the exit code. Never throws; one line per problem. */
 export function runValidate(argv: readonly string[], io: CliIo = PROCESS_IO, env: NodeJS.ProcessEnv = process.env): number {
   let format: CliArgs['format'] = argv.includes('--format=json') || argv.some((a, i) => a === '--format' && argv[i + 1] === 'json') ? 'json' : 'text';
+  if (argv.includes('--format=sarif') || argv.some((a, i) => a === '--format' && argv[i + 1] === 'sarif')) format = 'sarif';
   try {
     const args = parseArgs(argv);
     format = args.format;
@@ -241,18 +258,19 @@ export function runValidate(argv: readonly string[], io: CliIo = PROCESS_IO, env
     const result = checkPaths(args.paths.map((p) => path.normalize(p)), args.options, args.together);
     const exitCode = result.findings.length > 0 ? EXIT.findings : EXIT.clean;
     const summary = `${plural(result.objects, 'object')} in ${plural(result.files, 'file')} (${plural(result.sets, 'set')} checked together)`;
+    const versions = args.options.kubernetesVersions;
     if (format === 'json') {
       io.stdout(JSON.stringify({
         exitCode,
+        kubernetesVersions: versions,
         summary: { objects: result.objects, files: result.files, sets: result.sets, findings: result.findings.length },
-        findings: result.findings.map((f) => ({ rule: f.rule, family: familyOf(f.rule), file: f.file, object: f.object, path: f.path, message: f.message })),
+        findings: result.findings.map((f) => ({ rule: f.rule, family: familyOf(f.rule), file: f.file, object: f.object, path: f.path, message: f.message, versions: f.versions ?? versions })),
         errors: [],
       }, null, 2));
+    } else if (format === 'sarif') {
+      io.stdout(JSON.stringify(toSarif(result.findings, (f) => result.documents.get(`${f.file}\0${f.object}`)), null, 2));
     } else {
-      for (const f of result.findings) io.stdout(formatFinding(f));
-      io.stdout(result.findings.length > 0
-        ? `${plural(result.findings.length, 'finding')} in ${summary}`
-        : `no findings: ${summary}`);
+      for (const line of formatText(result.findings, summary, versions)) io.stdout(line);
     }
     return exitCode;
   } catch (err) {
@@ -263,6 +281,16 @@ export function runValidate(argv: readonly string[], io: CliIo = PROCESS_IO, env
         : [`internal error: ${String((err as Error)?.message ?? err).split('\n')[0]}${env.DEBUG ? `\n${(err as Error)?.stack}` : ' (set DEBUG=1 for the stack)'}`];
     for (const message of messages) io.stderr(`validate: ${message}`);
     if (format === 'json') io.stdout(JSON.stringify({ exitCode, summary: null, findings: [], errors: messages }, null, 2));
+    if (format === 'sarif') {
+      io.stdout(JSON.stringify({
+        version: '2.1.0',
+        runs: [{
+          tool: { driver: { name: 'k8s-by-example validate', rules: [] } },
+          invocations: [{ executionSuccessful: false, exitCode, toolExecutionNotifications: messages.map((text) => ({ level: 'error', message: { text } })) }],
+          results: [],
+        }],
+      }, null, 2));
+    }
     return exitCode;
   }
 }
