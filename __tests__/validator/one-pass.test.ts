@@ -18,12 +18,21 @@ const FIRST_RUN = [
   'Deployment/nginx-deployment spec.template.spec.containers[0].resources [resources]',
   'Deployment/nginx-deployment spec.template.spec.containers[0].securityContext.runAsUser [non-root-user]',
   'Deployment/nginx-deployment spec.template.spec.containers[0].ports[0].containerPort [unprivileged-port]',
+  'Deployment/nginx-deployment spec.template.spec.containers[0].image [image-facts]',
   'Deployment/nginx-deployment spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem [read-only-root-filesystem]',
 ];
 
 describe('one pass', () => {
   test('the tutorial nginx Deployment and Service get every finding in the first run', () => {
     expect(summary(validate(read('nginx.yaml')))).toEqual(FIRST_RUN);
+  });
+
+  test('the tutorial as a user fixes it (uid 1000, read-only root, containerPort 8080) still would not run, and says why', () => {
+    expect(validate(read('nginx-as-fixed.yaml')).map((f) => `${f.path}: ${f.message} [${f.rule}]`)).toEqual([
+      'spec.template.spec.containers[0].image: container "nginx" runs nginx:1.27 as a non-root user, but its master process runs as root to bind port 80 and to create /var/cache/nginx; as a non-root user it exits. Use nginxinc/nginx-unprivileged (uid 101, port 8080, writes /tmp) [image-facts]',
+      'spec.template.spec.containers[0].ports[0].containerPort: container "nginx" declares port 8080, but nginx listens on 80: declaring a port does not change it, so traffic to 8080 is refused; configure the program to listen there (1024 or above) [image-facts]',
+      'spec.template.spec.containers[0].volumeMounts: container "nginx" has a read-only root filesystem, but nginx writes /var/cache/nginx and /var/run: mount an emptyDir (or a volume) at each [image-facts]',
+    ]);
   });
 
   test('a schema error in one field hides none of the other findings on the object', () => {

@@ -109,7 +109,7 @@ describe('runs on minikube: the budget', () => {
   });
 
   test('the rules of the family are the ones the issue names', () => {
-    expect(RUNS_ON_MINIKUBE.map((r) => r.id)).toEqual(['resources', 'resource-budget', 'non-root-user', 'unprivileged-port', 'pinned-image']);
+    expect(RUNS_ON_MINIKUBE.map((r) => r.id)).toEqual(['resources', 'resource-budget', 'non-root-user', 'unprivileged-port', 'image-facts', 'pinned-image']);
   });
 });
 

@@ -1,5 +1,6 @@
 import { ManifestSet, namespaceOf } from '../manifest-set';
 import { ContainerAt, PodSpecAt } from '../pod-specs';
+import { ImageFacts, factsOf, splitImage } from '../image-facts';
 import { parseQuantity } from '../quantity';
 import { Finding, Rule, ValidateOptions } from '../types';
 import { Json, asList, containerFinding, finding, isObject } from './helpers';
@@ -261,5 +262,74 @@ export const resourceBudget: Rule = {
   },
 };
 
+
+/** The port a container makes a known image listen on: from its argument or env var, else the image's default. */
+function listeningPort(c: ContainerAt, facts: ImageFacts): number | undefined {
+  const words: unknown[] = [...asList(c.container.command), ...asList(c.container.args)];
+  if (facts.portFrom?.arg) {
+    for (const [i, word] of words.entries()) {
+      if (typeof word !== 'string') continue;
+      const flag = facts.portFrom.arg;
+      if (word === flag || word === flag.replace(/^--/, '-')) return Number(words[i + 1]) || undefined;
+      if (word.startsWith(`${flag}=`) || word.startsWith(`${flag.replace(/^--/, '-')}=`)) return Number(word.slice(word.indexOf('=') + 1)) || undefined;
+    }
+  }
+  if (facts.portFrom?.env) {
+    const env = asList(c.container.env).find((e) => e?.name === facts.portFrom?.env);
+    if (env) return typeof env.value === 'string' ? Number(/(\d+)$/.exec(env.value)?.[1]) || undefined : undefined;
+  }
+  return facts.port;
+}
+
+/** Whether a mount at `mount` makes `written` writable (the same path or one above it; /var/run is /run). */
+function covers(mount: string, written: string): boolean {
+  const norm = (p: string) => p.replace(/\/+$/, '').replace(/^\/var\/run(?=\/|$)/, '/run');
+  const m = norm(mount);
+  const w = norm(written);
+  return w === m || w.startsWith(`${m}/`);
+}
+
+export const imageFacts: Rule = {
+  id: 'image-facts',
+  family: 'runs-on-minikube',
+  description: 'a container of an image the validator knows (validator/image-facts.ts: nginx, httpd, postgres, mysql, redis, busybox, traefik/whoami, miniflux...) runs as that image can: as root when it needs root, on the port it listens on, with its paths writable under a read-only root',
+  check: (set, options) => set.containers.filter((c) => c.kind !== 'ephemeralContainers').flatMap((c) => {
+    const image = c.container.image;
+    const facts = typeof image === 'string' ? factsOf(image) : undefined;
+    // A command replaces the image's entrypoint: the facts are those of the program it no longer runs.
+    if (!facts || asList(c.container.command).length > 0) return [];
+    const found: Finding[] = [];
+    const nonRoot = mustRunAsNonRoot(c, options);
+    const { repository } = splitImage(image);
+    if (facts.needsRoot && nonRoot) {
+      found.push(containerFinding('image-facts', c, 'image', `runs ${image} as a non-root user${runsAsNonRoot(c) ? '' : ' (as non-root-user asks)'}, but ${facts.needsRoot}`));
+    }
+    // A config file mounted under /etc may set another port: then the port is not known.
+    const mounts = asList(c.container.volumeMounts).map((m) => m?.mountPath).filter((p): p is string => typeof p === 'string');
+    const listening = mounts.some((p) => p.startsWith('/etc/')) ? undefined : listeningPort(c, facts);
+    const declared = asList(c.container.ports).map((p) => p?.containerPort).filter((p): p is number => Number.isInteger(p));
+    const how = facts.portFrom ? `set ${[facts.portFrom.arg, facts.portFrom.env].filter(Boolean).join(' or ')} to the port you want` : 'configure the program to listen there';
+    if (listening !== undefined && declared.length > 0 && !declared.includes(listening)) {
+      const i = asList(c.container.ports).findIndex((p) => Number.isInteger(p?.containerPort));
+      found.push(containerFinding('image-facts', c, `ports[${i}].containerPort`,
+        `declares port ${declared.join(', ')}, but ${repository} listens on ${listening}: declaring a port does not change it, so traffic to ${declared[0]} is refused; ${listening < 1024 && nonRoot ? `${how} (1024 or above)` : `declare ${listening}, or ${how}`}`));
+    }
+    if (listening !== undefined && listening < 1024 && nonRoot && !facts.needsRoot) {
+      found.push(containerFinding('image-facts', c, facts.portFrom?.arg ? 'args' : 'image',
+        `runs ${repository} as a non-root user, and it listens on ${listening}, which only root can bind: ${how} (1024 or above)`));
+    }
+    if (c.container.securityContext?.readOnlyRootFilesystem === true) {
+      const moved = facts.writesFrom && asList(c.container.env).find((e) => e?.name === facts.writesFrom && typeof e.value === 'string')?.value;
+      const writes = moved ? [moved, ...facts.writes.slice(1)] : facts.writes;
+      const uncovered = writes.filter((w) => !mounts.some((m) => covers(m, w)));
+      if (uncovered.length > 0) {
+        found.push(containerFinding('image-facts', c, 'volumeMounts',
+          `has a read-only root filesystem, but ${repository} writes ${uncovered.join(' and ')}: mount an emptyDir (or a volume) at ${uncovered.length === 1 ? 'that path' : 'each'}`));
+      }
+    }
+    return found;
+  }),
+};
+
 /** The rules that decide whether the pods start and fit on a default minikube. */
-export const RUNS_ON_MINIKUBE: readonly Rule[] = [resources, resourceBudget, nonRootUser, unprivilegedPort, pinnedImage];
+export const RUNS_ON_MINIKUBE: readonly Rule[] = [resources, resourceBudget, nonRootUser, unprivilegedPort, imageFacts, pinnedImage];
