@@ -15,6 +15,15 @@ import { IConstruct } from 'constructs';
  * `validation`), so that a validator can apply the very same ones to any YAML.
  */
 
+/** `value` without any `char` at its start (when `start`) and its end: a linear-time trim. */
+export function trimChar(value: string, char: string, start = false): string {
+  let from = 0;
+  let to = value.length;
+  while (start && from < to && value[from] === char) from++;
+  while (to > from && value[to - 1] === char) to--;
+  return value.slice(from, to);
+}
+
 /** A value as it appears in a message: strings quoted (and escaped, so a message stays one line). */
 export function showValue(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value) : String(value);

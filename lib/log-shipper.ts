@@ -1,5 +1,5 @@
 import * as kplus from 'cdk8s-plus-28';
-import { checkAbsolutePath, checkDnsLabel, checkIntegerInRange, checkPinnedImage, checkUnique, showValue } from './checks';
+import { checkAbsolutePath, checkDnsLabel, checkIntegerInRange, checkPinnedImage, checkUnique, showValue, trimChar } from './checks';
 import { secureContainer } from './secure-container';
 
 export interface LogShipperProps {
@@ -93,7 +93,7 @@ export function addLogShipper(pod: kplus.AbstractPod, props: LogShipperProps): k
   const container = secureContainer({
     name,
     image,
-    command: ['sh', '-c', LOG_SHIPPER_SCRIPT, name, ...props.files.map((file) => `${mountPath.replace(/\/+$/, '')}/${file}`)],
+    command: ['sh', '-c', LOG_SHIPPER_SCRIPT, name, ...props.files.map((file) => `${trimChar(mountPath, '/')}/${file}`)],
     user,
     cpuMillis: 5,
     memoryMiB: 8,

@@ -2,7 +2,7 @@ import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { checkAbsolutePath, checkContainerPort, checkDns1035Label, checkDnsLabel, checkEnvVarNames, checkIntegerInRange, checkLabelValue, checkVersionedImage, claimNodePort, showValue } from './checks';
+import { checkAbsolutePath, checkContainerPort, checkDns1035Label, checkDnsLabel, checkEnvVarNames, checkIntegerInRange, checkLabelValue, checkVersionedImage, claimNodePort, showValue, trimChar } from './checks';
 import { appLabels, labelWorkload, selectPods, selectorLabels } from './labels';
 import { memoryOf, restrictedPodSecurityContext, secureContainer } from './secure-container';
 
@@ -220,13 +220,13 @@ export class WebApp extends Construct {
     checkAbsolutePath('livenessPath', livenessPath);
     const writablePaths = props.writablePaths ?? ['/tmp'];
     writablePaths.forEach((path, i) => checkAbsolutePath(`writablePaths[${i}]`, path));
-    const directories = writablePaths.map((p) => p.replace(/\/+$/, ''));
+    const directories = writablePaths.map((p) => trimChar(p, '/'));
     directories.forEach((directory, i) => {
       const first = directories.indexOf(directory);
       if (first < i) throw new Error(`writablePaths[${i}] ${showValue(writablePaths[i])} is the same directory as writablePaths[${first}]`);
     });
     // The volume is named after the path: /var/cache/nginx -> var-cache-nginx.
-    const volumeNames = writablePaths.map((p) => p.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, ''));
+    const volumeNames = writablePaths.map((p) => trimChar(trimChar(p.toLowerCase().replace(/[^a-z0-9]+/g, '-'), '-', true).slice(0, 63), '-'));
     volumeNames.forEach((volumeName, i) => {
       const first = volumeNames.indexOf(volumeName);
       if (first < i) throw new Error(`writablePaths[${i}] ${showValue(writablePaths[i])} makes volume name ${showValue(volumeName)}, as writablePaths[${first}] does: give the paths different letters or digits`);

@@ -1,5 +1,7 @@
 import { ManifestSet } from './manifest-set';
 import { API_SERVER_RULES } from './rules/api-server';
+import { BATCH_HARDENING_RULES, BATCH_SCHEMA_RULES } from './rules/batch';
+import { GATEWAY_RULES } from './rules/gateway';
 import { HARDENING_RULES } from './rules/hardening';
 import { POD_SECURITY_RULES } from './rules/pod-security';
 import { POLICY_RULES } from './rules/policy';
@@ -15,7 +17,10 @@ export { parseQuantity } from './quantity';
 export { KUBERNETES_VERSIONS } from './schema';
 
 /** Every rule, in the order findings are reported. */
-export const RULES: readonly Rule[] = [...SCHEMA_RULES, ...API_SERVER_RULES, ...POD_SECURITY_RULES, ...WIRING_RULES, ...RUNS_ON_MINIKUBE, ...POLICY_RULES, ...HARDENING_RULES];
+export const RULES: readonly Rule[] = [
+  ...SCHEMA_RULES, ...API_SERVER_RULES, ...BATCH_SCHEMA_RULES, ...POD_SECURITY_RULES, ...WIRING_RULES, ...GATEWAY_RULES, ...RUNS_ON_MINIKUBE,
+  ...POLICY_RULES, ...HARDENING_RULES, ...BATCH_HARDENING_RULES,
+];
 
 export const DEFAULT_OPTIONS: Required<ValidateOptions> = {
   cpuBudgetMillis: 1000,

@@ -15,12 +15,16 @@ const ALLOWED_PACKAGES = ['cdk8s', 'cdk8s-plus-28', 'constructs', 'crypto'];
 
 const libFiles = () => fs.readdirSync(LIB).filter((f) => f.endsWith('.ts') && f !== 'index.ts').sort();
 
-/** The modules a file imports: `./x` siblings as `x.ts`, and package names. */
-function importsOf(file: string): { siblings: string[]; packages: string[] } {
+/** Generated classes a construct may import: `cdk8s import` output in imports/ (not imports/k8s.ts: take L1 classes from cdk8s-plus-28). */
+const IMPORTS_PREFIX = '../imports/';
+
+/** The modules a file imports: `./x` siblings as `x.ts`, generated `../imports/y` as `imports/y.ts`, and package names. */
+function importsOf(file: string): { siblings: string[]; generated: string[]; packages: string[] } {
   const source = fs.readFileSync(path.join(LIB, file), 'utf8');
   const specifiers = [...source.matchAll(/^(?:import|export)\s(?:[^;']*?\sfrom\s+)?'([^']+)';/gms)].map((m) => m[1]);
   return {
     siblings: specifiers.filter((s) => s.startsWith('./')).map((s) => `${s.slice(2)}.ts`),
+    generated: specifiers.filter((s) => s.startsWith(IMPORTS_PREFIX)).map((s) => `imports/${s.slice(IMPORTS_PREFIX.length)}.ts`),
     packages: [...new Set(specifiers.filter((s) => !s.startsWith('.')))],
   };
 }
@@ -29,6 +33,7 @@ function importsOf(file: string): { siblings: string[]; packages: string[] } {
 function siblingsOf(file: string): string[] {
   const needed = new Set<string>();
   const visit = (f: string) => {
+    for (const generated of importsOf(f).generated) needed.add(generated);
     for (const sibling of importsOf(f).siblings) {
       if (!needed.has(sibling)) {
         needed.add(sibling);
@@ -52,9 +57,10 @@ function table(): string {
 
 describe('lib/ files', () => {
   test.each(libFiles())('%s imports only other files of lib/ and the allowed packages', (file) => {
-    const { siblings, packages } = importsOf(file);
+    const { siblings, generated, packages } = importsOf(file);
     expect(packages.filter((p) => !ALLOWED_PACKAGES.includes(p))).toEqual([]);
     for (const sibling of siblings) expect(fs.existsSync(path.join(LIB, sibling))).toBe(true);
+    for (const g of generated) expect([g, fs.existsSync(path.join(ROOT, g))]).toEqual([expect.not.stringMatching(/^imports\/k8s\.ts$/), true]);
   });
 
   test('README lists, for every file of lib/, the files to copy with it (the imports, followed through)', () => {

@@ -416,9 +416,10 @@ export function writeOutdir(outdir: string, files: ReadonlyMap<string, string>, 
  */
 export function legacyLeftovers(outdir: string): string[] {
   const full = path.resolve(outdir);
-  const pattern = new RegExp(`^\\.${path.basename(full).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-staging-[A-Za-z0-9]{6}$`);
+  const prefix = `.${path.basename(full)}-staging-`;
+  const isLeftover = (n: string) => n.startsWith(prefix) && /^[A-Za-z0-9]{6}$/.test(n.slice(prefix.length));
   try {
-    return fs.readdirSync(path.dirname(full)).filter((n) => pattern.test(n)).sort().map((n) => path.join(path.dirname(outdir), n));
+    return fs.readdirSync(path.dirname(full)).filter(isLeftover).sort().map((n) => path.join(path.dirname(outdir), n));
   } catch {
     return [];
   }
