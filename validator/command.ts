@@ -5,6 +5,7 @@ import * as util from 'util';
 import { DEFAULT_OPTIONS, KUBERNETES_VERSIONS, RULES, familyOf, isRuleOrFamily, validate } from './index';
 import { factsOf } from './image-facts';
 import { formatText, toSarif } from './report';
+import { SERVER_RULE, serverFindings } from './server';
 import { asList } from './rules/helpers';
 import { DEFAULT_LIMITS, EXIT, InputError, ReadBudget, ReadLimits, collectFiles, formatBytes, groupByFolder, readManifests } from './load';
 import { ManifestSet } from './manifest-set';
@@ -23,6 +24,8 @@ interface CliArgs {
   readonly paths: string[];
   readonly format: 'text' | 'json' | 'sarif';
   readonly together: boolean;
+  /** A kubectl context whose API server dry-runs every object. */
+  readonly context?: string;
   readonly help: boolean;
   readonly listRules: boolean;
   readonly options: Required<ValidateOptions>;
@@ -63,6 +66,8 @@ export function usage(): string {
     '                               fine: Kind/name or Kind/namespace/name, e.g. Secret/web-tls',
     '  --skip RULE|FAMILY,...       leave out rules or whole families (see --list-rules)',
     '  --together                   check all inputs as one set, wherever they are',
+    '  --context CONTEXT            also send every object to the API server of that kubectl context as',
+    '                               a server-side dry run (nothing is created); refusals are server findings',
     `  --max-file-size SIZE         the largest file to read (default ${formatBytes(DEFAULT_LIMITS.maxFileBytes)}), e.g. 64Mi`,
     `  --max-total-size SIZE        all files together (default ${formatBytes(DEFAULT_LIMITS.maxTotalBytes)}), e.g. 1Gi`,
     '  --list-rules                 list every rule with its family and what it checks',
@@ -75,6 +80,7 @@ export function usage(): string {
     `                                     ${EXIT.notKubernetes}  a YAML document is not a Kubernetes object`,
     `                                     ${EXIT.internalError}  a bug in the validator (DEBUG=1 prints the stack)`,
     `                                     ${EXIT.overLimit}  an input is over a limit (file size, all files, aliases, nesting)`,
+    `                                     ${EXIT.server}  --context: kubectl is missing or cannot reach the cluster`,
   ].join('\n');
 }
 
@@ -82,7 +88,7 @@ function listRules(): string {
   const lines: string[] = [];
   for (const [family, description] of Object.entries(FAMILIES)) {
     lines.push(`${family}: ${description}`);
-    for (const rule of RULES.filter((r) => r.family === family)) lines.push(`  ${rule.id.padEnd(26)} ${rule.description}`);
+    for (const rule of [...RULES, SERVER_RULE].filter((r) => r.family === family)) lines.push(`  ${rule.id.padEnd(26)} ${rule.description}`);
   }
   return lines.join('\n');
 }
@@ -118,6 +124,7 @@ const OPTIONS = {
   'kubernetes-version': { type: 'string', multiple: true },
   'max-file-size': { type: 'string' },
   'max-total-size': { type: 'string' },
+  'context': { type: 'string' },
   'together': { type: 'boolean' },
   'list-rules': { type: 'boolean' },
   'help': { type: 'boolean' },
@@ -139,6 +146,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   const skip: string[] = [];
   const kubernetesVersions: KubernetesVersion[] = [];
   let { maxFileBytes, maxTotalBytes } = DEFAULT_LIMITS;
+  let context: string | undefined;
   const { tokens } = util.parseArgs({ args: [...argv], options: OPTIONS, strict: false, allowPositionals: true, tokens: true });
   for (const token of tokens) {
     if (token.kind === 'positional') { paths.push(token.value); continue; }
@@ -183,6 +191,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         break;
       case 'max-file-size': maxFileBytes = size('--max-file-size', value); break;
       case 'max-total-size': maxTotalBytes = size('--max-total-size', value); break;
+      case 'context': context = value; break;
       default: // skip
         for (const name of list()) {
           if (!isRuleOrFamily(name)) throw new UsageError(`--skip ${JSON.stringify(name)} is neither a rule nor a family`);
@@ -195,6 +204,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     paths: paths.length > 0 ? paths : [DEFAULT_PATH],
     format,
     together: switches.has('together'),
+    ...(context !== undefined ? { context } : {}),
     help: switches.has('help'),
     listRules: switches.has('list-rules'),
     options: {
@@ -218,10 +228,12 @@ export interface CheckResult {
    * with their own command, or shells whose command decides what they do.
    */
   readonly uncoveredImages: readonly string[];
+  /** With --context: objects the API server could not judge (their Namespace is only in the manifests). */
+  readonly notServerChecked: readonly string[];
 }
 
 /** Reads the paths, groups them into sets and validates each set. */
-export function checkPaths(paths: readonly string[], options: Required<ValidateOptions>, together: boolean, limits: ReadLimits = DEFAULT_LIMITS): CheckResult {
+export function checkPaths(paths: readonly string[], options: Required<ValidateOptions>, together: boolean, limits: ReadLimits = DEFAULT_LIMITS, context?: string): CheckResult {
   const files = collectFiles(paths);
   const budget = new ReadBudget(limits);
   const findings: Finding[] = [];
@@ -229,6 +241,7 @@ export function checkPaths(paths: readonly string[], options: Required<ValidateO
   const errors: InputError[] = [];
   const documents = new Map<string, number>();
   const uncovered = new Set<string>();
+  const notServerChecked: string[] = [];
   const sets = groupByFolder(files, together);
   for (const setFiles of sets.values()) {
     const manifests: Manifest[] = [];
@@ -247,6 +260,11 @@ export function checkPaths(paths: readonly string[], options: Required<ValidateO
       const set = new ManifestSet(manifests, options.external);
       // One by one: a spread of a few hundred thousand findings would overflow the call stack.
       for (const finding of validate(set, options)) findings.push(finding);
+      if (context !== undefined && !options.skip.includes('server') && !options.skip.includes(SERVER_RULE.id)) {
+        const verdict = serverFindings(manifests, context);
+        for (const finding of verdict.findings) findings.push(finding);
+        for (const object of verdict.unchecked) notServerChecked.push(object);
+      }
       for (const c of set.containers) {
         const image = c.container.image;
         if (typeof image !== 'string' || image === '') continue;
@@ -257,7 +275,7 @@ export function checkPaths(paths: readonly string[], options: Required<ValidateO
   }
   if (errors.length > 0) throw new AggregateInputError(errors);
   if (objects === 0) throw new InputError(`${paths.join(', ')}: no Kubernetes objects in ${files.length === 1 ? 'this file' : `these ${files.length} files`}`, EXIT.nothingToCheck);
-  return { findings, objects, files: files.length, sets: sets.size, documents, uncoveredImages: [...uncovered].sort() };
+  return { findings, objects, files: files.length, sets: sets.size, documents, uncoveredImages: [...uncovered].sort(), notServerChecked };
 }
 
 /** Several input errors at once; the exit code is the first one's. */
@@ -293,7 +311,7 @@ export function runValidate(argv: readonly string[], io: CliIo = PROCESS_IO, env
         : listRules());
       return EXIT.clean;
     }
-    const result = checkPaths(args.paths.map((p) => path.normalize(p)), args.options, args.together, args.limits);
+    const result = checkPaths(args.paths.map((p) => path.normalize(p)), args.options, args.together, args.limits, args.context);
     const exitCode = result.findings.length > 0 ? EXIT.findings : EXIT.clean;
     const summary = `${plural(result.objects, 'object')} in ${plural(result.files, 'file')} (${plural(result.sets, 'set')} checked together)`;
     const versions = args.options.kubernetesVersions;
@@ -303,15 +321,17 @@ export function runValidate(argv: readonly string[], io: CliIo = PROCESS_IO, env
         kubernetesVersions: versions,
         summary: { objects: result.objects, files: result.files, sets: result.sets, findings: result.findings.length },
         findings: result.findings.map((f) => ({ rule: f.rule, family: familyOf(f.rule), file: f.file, object: f.object, path: f.path, message: f.message, versions: f.versions ?? versions })),
-        notCovered: { images: result.uncoveredImages },
+        notCovered: { images: result.uncoveredImages, ...(args.context !== undefined ? { serverObjects: result.notServerChecked } : {}) },
         errors: [],
       }, null, 2));
     } else if (format === 'sarif') {
       io.stdout(JSON.stringify(toSarif(result.findings, (f) => result.documents.get(`${f.file}\0${f.object}`)), null, 2));
     } else {
-      const notes = result.uncoveredImages.length === 0 ? [] : [
-        `not covered: the rules do not know which user, port and writable paths ${result.uncoveredImages.length === 1 ? 'this image needs' : 'these images need'} (or their command replaces what is known): ${result.uncoveredImages.join(', ')}; the verdict covers the manifests, not ${result.uncoveredImages.length === 1 ? 'that image' : 'those images'}`,
+      const notes = [
+        ...(result.notServerChecked.length === 0 ? [] : [`not checked by the API server: ${result.notServerChecked.join(', ')}`]),
       ];
+      if (result.uncoveredImages.length > 0) notes.push(
+        `not covered: the rules do not know which user, port and writable paths ${result.uncoveredImages.length === 1 ? 'this image needs' : 'these images need'} (or their command replaces what is known): ${result.uncoveredImages.join(', ')}; the verdict covers the manifests, not ${result.uncoveredImages.length === 1 ? 'that image' : 'those images'}`);
       for (const line of formatText(result.findings, summary, versions, notes)) io.stdout(line);
     }
     return exitCode;

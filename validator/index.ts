@@ -9,6 +9,7 @@ import { RUNS_ON_MINIKUBE } from './rules/runs-on-minikube';
 import { SCHEMA_RULES } from './rules/schema';
 import { WIRING_RULES } from './rules/wiring';
 import { KUBERNETES_VERSIONS, KubernetesVersion } from './schema';
+import { SERVER_RULE } from './server';
 import { FAMILIES, Family, Finding, Manifest, Rule, ValidateOptions, objectRef } from './types';
 
 export * from './types';
@@ -33,7 +34,7 @@ export const DEFAULT_OPTIONS: Required<ValidateOptions> = {
 
 /** Whether a name is a rule id or a family. */
 export function isRuleOrFamily(name: string): boolean {
-  return RULES.some((r) => r.id === name) || Object.prototype.hasOwnProperty.call(FAMILIES, name);
+  return RULES.some((r) => r.id === name) || name === SERVER_RULE.id || Object.prototype.hasOwnProperty.call(FAMILIES, name);
 }
 
 /**
@@ -91,5 +92,5 @@ export function formatFinding(f: Finding): string {
 
 /** The family of a rule id. */
 export function familyOf(ruleId: string): Family | undefined {
-  return RULES.find((r) => r.id === ruleId)?.family;
+  return RULES.find((r) => r.id === ruleId)?.family ?? (ruleId === SERVER_RULE.id ? SERVER_RULE.family : undefined);
 }

@@ -6,6 +6,7 @@ import * as path from 'path';
 import { LineCounter, isMap, isSeq, parseAllDocuments } from 'yaml';
 import type { Node } from 'yaml';
 import { RULES, familyOf } from './index';
+import { SERVER_RULE } from './server';
 import { FAMILIES, Family, Finding, KubernetesVersion } from './types';
 
 function plural(n: number, word: string): string {
@@ -162,7 +163,7 @@ export class LineFinder {
 }
 
 const LEVEL: Readonly<Record<Family, 'error' | 'warning'>> = {
-  'schema': 'error', 'pod-security': 'error', 'wiring': 'error', 'runs-on-minikube': 'error', 'hardening': 'warning',
+  'schema': 'error', 'pod-security': 'error', 'wiring': 'error', 'runs-on-minikube': 'error', 'hardening': 'warning', 'server': 'error',
 };
 
 /**
@@ -171,7 +172,7 @@ const LEVEL: Readonly<Record<Family, 'error' | 'warning'>> = {
  */
 export function toSarif(findings: readonly Finding[], documentOf: (f: Finding) => number | undefined, cwd = process.cwd()): object {
   const lines = new LineFinder();
-  const index = new Map(RULES.map((r, i) => [r.id, i]));
+  const index = new Map([...RULES, SERVER_RULE].map((r, i) => [r.id, i]));
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -179,7 +180,7 @@ export function toSarif(findings: readonly Finding[], documentOf: (f: Finding) =
       tool: {
         driver: {
           name: 'k8s-by-example validate',
-          rules: RULES.map((r) => ({
+          rules: [...RULES, SERVER_RULE].map((r) => ({
             id: r.id,
             shortDescription: { text: r.description },
             defaultConfiguration: { level: LEVEL[r.family] },

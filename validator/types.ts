@@ -22,7 +22,7 @@ export interface Finding {
 }
 
 /** The groups of rules; each can be skipped as a whole. */
-export type Family = 'schema' | 'pod-security' | 'wiring' | 'runs-on-minikube' | 'hardening';
+export type Family = 'schema' | 'pod-security' | 'wiring' | 'runs-on-minikube' | 'hardening' | 'server';
 
 export const FAMILIES: Readonly<Record<Family, string>> = {
   'schema': 'the Kubernetes API (1.28 and 1.36) accepts the object: known apiVersion and kind, known fields of the right type, required fields, and the name, label, port and key formats the API server enforces',
@@ -30,6 +30,7 @@ export const FAMILIES: Readonly<Record<Family, string>> = {
   'wiring': 'the objects fit together: what selects, targets, mounts or references something finds it',
   'runs-on-minikube': 'the pods start and fit on a default minikube: requests and limits, budget, numeric non-root user, unprivileged ports, pinned images',
   'hardening': 'conventions of this project beyond what a cluster requires',
+  'server': 'with --context: what a real API server says to each object in a server-side dry run',
 };
 
 /** Pod Security Standard levels. `privileged` checks nothing. */

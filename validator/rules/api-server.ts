@@ -2,6 +2,7 @@
 // and quantities, file modes, env var names, a pod's containers and images, probe handlers, the
 // storage a claim requests, the keys of typed Secrets, Ingress hosts, autoscaler bounds and cron
 // schedules. Each is what kube-apiserver's validation (pkg/apis/*/validation) refuses.
+import { isIP } from 'net';
 import { ManifestSet } from '../manifest-set';
 import * as names from '../names';
 import { PodSpecAt, containersOf } from '../pod-specs';
@@ -179,15 +180,13 @@ const secretTypeKeys = rule('secret-type-keys',
     return missing.length === 0 ? [] : [finding('secret-type-keys', m, 'data', `is a ${type} Secret without ${missing.map(quote).join(' and ')}: the API server refuses it`)];
   }));
 
-const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
-
 const ingressHost = rule('ingress-host',
   'an Ingress rule host is a DNS name (lowercase, a \'*.\' wildcard only as the first label), never an IP address',
   (set) => set.ofKind('Ingress').flatMap((m) => asList(m.object.spec?.rules).flatMap((r, i): Finding[] => {
     const host = r?.host;
     if (typeof host !== 'string' || host === '') return [];
     const at = (message: string) => [finding('ingress-host', m, `spec.rules[${i}].host`, `host ${quote(host)} ${message}`)];
-    if (IPV4.test(host) || host.includes(':')) return at('is an IP address: an Ingress host must be a DNS name; leave host out to match every host');
+    if (isIP(host) !== 0 || host.includes(':')) return at('is an IP address: an Ingress host must be a DNS name; leave host out to match every host');
     const problem = names.dnsSubdomain(host.startsWith('*.') ? host.slice(2) : host);
     return problem ? at(problem) : [];
   })));

@@ -301,14 +301,19 @@ function listeningPort(c: ContainerAt, facts: ImageFacts): number | undefined {
   }
   if (facts.portFrom?.env) {
     const env = asList(c.container.env).find((e) => e?.name === facts.portFrom?.env);
-    if (env) return typeof env.value === 'string' ? Number(/(\d+)$/.exec(env.value)?.[1]) || undefined : undefined;
+    if (env) return typeof env.value === 'string' ? Number(env.value.slice(env.value.lastIndexOf(':') + 1)) || undefined : undefined;
   }
   return facts.port;
 }
 
 /** Whether a mount at `mount` makes `written` writable (the same path or one above it; /var/run is /run). */
 function covers(mount: string, written: string): boolean {
-  const norm = (p: string) => p.replace(/\/+$/, '').replace(/^\/var\/run(?=\/|$)/, '/run');
+  const norm = (p: string) => {
+    let end = p.length;
+    while (end > 1 && p[end - 1] === '/') end--;
+    const trimmed = p.slice(0, end);
+    return trimmed === '/var/run' || trimmed.startsWith('/var/run/') ? `/run${trimmed.slice('/var/run'.length)}` : trimmed;
+  };
   const m = norm(mount);
   const w = norm(written);
   return w === m || w.startsWith(`${m}/`);
