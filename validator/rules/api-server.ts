@@ -2,9 +2,8 @@
 // and quantities, file modes, env var names, a pod's containers and images, probe handlers, the
 // storage a claim requests, the keys of typed Secrets, Ingress hosts, autoscaler bounds and cron
 // schedules. Each is what kube-apiserver's validation (pkg/apis/*/validation) refuses.
-import { isIP } from 'net';
+import { envVarNameProblem, ingressHostProblem } from '../../lib/checks';
 import { ManifestSet } from '../manifest-set';
-import * as names from '../names';
 import { PodSpecAt, containersOf } from '../pod-specs';
 import { parseQuantity } from '../quantity';
 import { KUBERNETES_VERSIONS, KubernetesVersion, compareVersions, scalarsOf, typeOfKind } from '../schema';
@@ -82,7 +81,8 @@ function envNameProblem(name: string, version: KubernetesVersion): string | unde
   if (compareVersions(version, '1.34') >= 0) {
     return /^[\x20-\x3c\x3e-\x7e]+$/.test(name) ? undefined : 'may only hold printable ASCII characters other than \'=\'';
   }
-  if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(name)) return 'may only hold letters, digits, \'_\', \'-\' and \'.\', not starting with a digit';
+  // The 1.28 format, as the constructs of lib/ check it.
+  if (envVarNameProblem(name)) return 'may only hold letters, digits, \'_\', \'-\' and \'.\', not starting with a digit';
   if (name === '.' || name === '..' || name.startsWith('..')) return 'may not be "." or start with ".."';
   return undefined;
 }
@@ -185,10 +185,8 @@ const ingressHost = rule('ingress-host',
   (set) => set.ofKind('Ingress').flatMap((m) => asList(m.object.spec?.rules).flatMap((r, i): Finding[] => {
     const host = r?.host;
     if (typeof host !== 'string' || host === '') return [];
-    const at = (message: string) => [finding('ingress-host', m, `spec.rules[${i}].host`, `host ${quote(host)} ${message}`)];
-    if (isIP(host) !== 0 || host.includes(':')) return at('is an IP address: an Ingress host must be a DNS name; leave host out to match every host');
-    const problem = names.dnsSubdomain(host.startsWith('*.') ? host.slice(2) : host);
-    return problem ? at(problem) : [];
+    const problem = ingressHostProblem(host);
+    return problem ? [finding('ingress-host', m, `spec.rules[${i}].host`, `host ${quote(host)} ${problem}${problem.startsWith('is an IP') ? '; leave host out to match every host' : ''}`)] : [];
   })));
 
 const hpaMinMax = rule('hpa-min-max',
