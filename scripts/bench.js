@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --runs N] [-- --validator]: how fast synth and the validator are, as ratios
+// npm run bench [-- --runs N] [-- --validator] [-- --e2e]: how fast synth and the validator are, as ratios
 // measured side by side in one run.
 //
 //   floor      node -e "require('cdk8s-plus-28')"   loading the library, the least any synth does
@@ -16,6 +16,11 @@
 // objects: (validate-10k - validate-1) <= 15x (validate-1k - validate-1), where 10x is linear and
 // a check that compares every object with every other would be near 100x.
 // --validator runs the validator cases only.
+//
+// With --e2e, also the real control plane (tools/control-plane), when its binaries are built:
+//   control-plane up   start etcd, apiserver, controller-manager, scheduler, kwok, three Ready nodes (median of 3)
+//   warm e2e           one whole `npm run e2e`, binaries built (every example in every profile)
+// Targets: control plane up < 20 s; warm e2e < 5 min.
 'use strict';
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -26,15 +31,15 @@ const util = require('util');
 const root = path.resolve(__dirname, '..');
 function runsOption() {
   try {
-    const { values } = util.parseArgs({ options: { runs: { type: 'string', default: '5' }, validator: { type: 'boolean', default: false } } });
-    return { runs: Number(values.runs), validatorOnly: values.validator };
+    const { values } = util.parseArgs({ options: { runs: { type: 'string', default: '5' }, validator: { type: 'boolean', default: false }, e2e: { type: 'boolean', default: false } } });
+    return { runs: Number(values.runs), validatorOnly: values.validator, withE2e: values.e2e };
   } catch {
     return { runs: NaN };
   }
 }
-const { runs, validatorOnly } = runsOption();
+const { runs, validatorOnly, withE2e } = runsOption();
 if (!Number.isInteger(runs) || runs < 1) {
-  console.error('usage: npm run bench -- [--runs N] [--validator]');
+  console.error('usage: npm run bench -- [--runs N] [--validator] [--e2e]');
   process.exit(2);
 }
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
@@ -140,5 +145,22 @@ const checks = [
   ]),
   [`validating 10× the objects takes ${scaling.toFixed(1)}× the time (target ≤ 15×; 10× is linear)`, scaling <= 15],
 ];
+if (withE2e) {
+  const up = spawnSync(node, ['scripts/run.js', 'tools/control-plane/up.ts', '--runs', '3'], { cwd: root, encoding: 'utf8', timeout: 15 * 60 * 1000 });
+  if (up.status !== 0) {
+    console.log(`control plane: not measured (${(up.stderr || '').trim().split('\n').pop()}); build it first: npm run control-plane:build`);
+  } else {
+    const { upMs } = JSON.parse(up.stdout.trim().split('\n').pop());
+    const upMedian = median(upMs);
+    const e2eMs = time('npm', ['run', '--silent', 'e2e']);
+    console.log('| control plane | time |');
+    console.log('|---|---|');
+    console.log(`| up and ready (median of ${upMs.length}) | ${(upMedian / 1000).toFixed(1)} s |`);
+    console.log(`| warm npm run e2e, all examples × profiles | ${(e2eMs / 1000).toFixed(0)} s |`);
+    console.log('');
+    checks.push([`control plane up in ${(upMedian / 1000).toFixed(1)} s (target < 20 s)`, upMedian < 20000]);
+    checks.push([`warm e2e took ${(e2eMs / 60000).toFixed(1)} min (target < 5 min)`, e2eMs < 300000]);
+  }
+}
 for (const [text, ok] of checks) console.log(`${ok ? 'ok  ' : 'MISS'} ${text}`);
 process.exitCode = checks.every(([, ok]) => ok) ? 0 : 1;
