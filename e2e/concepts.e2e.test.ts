@@ -10,11 +10,10 @@ import { Yaml } from 'cdk8s';
 import { EXAMPLES } from '../examples';
 import { DEFAULT_PROFILE, PROFILES, getProfile } from '../examples/profiles';
 import { validate } from '../validator';
-import { parseManifests } from '../validator/model';
 import { NODES, SIMULATED_LABEL, classesYaml, gatewayClassYaml } from '../tools/control-plane/harness';
 import { Obj, isReady, matchesSelector } from './checks';
 import { checkAutoscalers, checkDisruptionBudgets, checkInitContainers, checkJobs, checkUnprogrammed, quantity } from './concept-checks';
-import { ROOT, SIMULATED, getJson, kubectl, kubectlOk, manifests, namespaceOf, npmRun } from './lib';
+import { ROOT, SIMULATED, getJson, installGatewayCrds, kubectl, kubectlOk, manifests, namespaceOf, npmRun } from './lib';
 
 const selectedProfiles = (process.env.E2E_PROFILES ?? PROFILES.map((p) => p.name).join(',')).split(',').filter(Boolean);
 const selectedExamples = (process.env.E2E_EXAMPLES ?? EXAMPLES.map((e) => e.name).join(',')).split(',').filter(Boolean);
@@ -82,11 +81,8 @@ const SIMULATED_CLASSES = ['delete', 'storageclass,ingressclass,gatewayclass', '
 beforeAll(async () => {
   if (!SIMULATED) return;
   // The cluster as the profile's: the Gateway API CRDs, as the examples suite installs them
-  // (again: server-side apply of the same file changes nothing), and the profile's classes.
-  const file = process.env.E2E_GATEWAY_CRDS!;
-  const crds = parseManifests(file, fs.readFileSync(file, 'utf8')).map((m) => m.object).filter((o) => o.kind === 'CustomResourceDefinition');
-  await kubectlOk(['apply', '--server-side', '-f', file, '--request-timeout=60s'], { timeoutMs: 120_000 });
-  await kubectlOk(['wait', '--for=condition=Established', ...crds.map((c) => `crd/${c.metadata.name}`), '--timeout=120s'], { timeoutMs: 130_000 });
+  // (installing again changes nothing), and the profile's classes.
+  await installGatewayCrds();
   await kubectlOk(SIMULATED_CLASSES, { timeoutMs: 70_000 });
   await kubectlOk(['apply', '-f', '-', '--request-timeout=30s'], { input: `${classesYaml(PROFILE)}---\n${gatewayClassYaml(getProfile(PROFILE).gateway.className)}` });
 });
