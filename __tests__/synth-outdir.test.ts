@@ -133,6 +133,16 @@ describe('synth writes only what is its own', () => {
     expect(leftovers(dir)).toEqual([]);
   });
 
+  test('an unlisted file that already holds exactly what synth writes is taken over (a merge of two new examples)', () => {
+    const { copy, newTree } = scenario();
+    const dir = copy();
+    fs.writeFileSync(path.join(dir, 'k3s', 'beta.yaml'), newTree['k3s/beta.yaml']);
+    const r = synth(dir, []);
+    expect(r.code).toBe(0);
+    expect(readTree(dir)).toEqual(newTree);
+    expect(leftovers(dir)).toEqual([]);
+  });
+
   test('a manifest that names a file outside the folder is refused, and nothing is removed', () => {
     const { copy } = scenario();
     const dir = copy();

@@ -47,7 +47,7 @@ describe('synth in a process of its own', () => {
     const result = run('__tests__/fixtures/failing-synth.ts', ['--outdir', outdir]);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe('synth failed: container "web" image "example/web" is not pinned: add a version tag, e.g. "example/web:1.2.3" (set DEBUG=1 for the stack)\n');
+    expect(result.stderr).toBe('synth failed: image "example/web" is not pinned: add a version tag, e.g. "example/web:1.2.3" (set DEBUG=1 for the stack)\n');
     expect(readTree(outdir)).toEqual(before);
     expect(fs.readdirSync(tmp).filter((f) => f.includes('staging'))).toEqual([]);
   });

@@ -3,7 +3,9 @@ import { Construct } from 'constructs';
 import { AppExample } from './app/chart';
 import { ConfigExample } from './config/chart';
 import { DeploymentExample } from './deployment/chart';
+import { GatewayExample } from './gateway/chart';
 import { IngressExample } from './ingress/chart';
+import { JobsExample } from './jobs/chart';
 import { Profile } from './profiles';
 import { QuotasExample } from './quotas/chart';
 import { RbacExample } from './rbac/chart';
@@ -45,6 +47,11 @@ export const EXAMPLES: readonly Example[] = [
     create: (scope, profile) => new IngressExample(scope, 'ingress', { profile }),
   },
   {
+    name: 'gateway',
+    concept: 'Gateway API, the successor of Ingress: routes by host and path, and a 90/10 canary split',
+    create: (scope, profile) => new GatewayExample(scope, 'gateway', { profile }),
+  },
+  {
     name: 'config',
     concept: 'ConfigMap and Secret: env var, envFrom, mounted files, rolling on change',
     create: (scope, profile) => new ConfigExample(scope, 'config', { profile }),
@@ -53,6 +60,11 @@ export const EXAMPLES: readonly Example[] = [
     name: 'statefulset',
     concept: 'StatefulSet: stable names, one volume per pod, ordered start (PostgreSQL)',
     create: (scope, profile) => new StatefulSetExample(scope, 'statefulset', { profile }),
+  },
+  {
+    name: 'jobs',
+    concept: 'Jobs and CronJobs: run to completion, in parallel, on a schedule',
+    create: (scope, profile) => new JobsExample(scope, 'jobs', { profile }),
   },
   {
     name: 'app',

@@ -19,6 +19,12 @@ export interface Profile {
    * Undefined: leave `storageClassName` out, and the cluster's default StorageClass is used.
    */
   readonly storageClassName?: string;
+  /**
+   * The Gateway API implementation that serves Gateways: the GatewayClass a Gateway names (unlike
+   * an IngressClass, Gateway API has no default class, so every profile names one), and the port
+   * its HTTP listener must use.
+   */
+  readonly gateway: GatewayProfile;
   /** How a Service is reached from outside the cluster when an example exposes one. */
   readonly externalServiceType: kplus.ServiceType;
   /** Replicas of a stateless web app. */
@@ -43,12 +49,26 @@ export interface Profile {
   readonly demoSecrets?: boolean;
 }
 
+/** What a profile says about the cluster's Gateway API implementation. */
+export interface GatewayProfile {
+  /** The GatewayClass (`kubectl get gatewayclass`). */
+  readonly className: string;
+  /**
+   * The port of a Gateway's HTTP listener. Envoy Gateway accepts any port and maps it to an
+   * unprivileged one inside its proxy; Traefik only serves listeners on the port of one of its
+   * entry points (8000 for `web`, which its Service exposes as 80).
+   */
+  readonly httpPort: number;
+}
+
 export const PROFILES: readonly Profile[] = [
   {
     name: 'minikube',
     description: 'a default `minikube start` (2 CPUs, ingress addon: class nginx, storage class standard)',
     ingressClassName: 'nginx',
     storageClassName: 'standard',
+    // Envoy Gateway, installed as examples/gateway/README.md shows; the guide creates the class.
+    gateway: { className: 'eg', httpPort: 80 },
     externalServiceType: kplus.ServiceType.NODE_PORT,
     webReplicas: 2,
     webMaxReplicas: 4,
@@ -60,6 +80,8 @@ export const PROFILES: readonly Profile[] = [
     description: 'k3s, one node or several (Traefik ingress, local-path storage, ServiceLB load balancers)',
     ingressClassName: 'traefik',
     storageClassName: 'local-path',
+    // k3s's Traefik with its Gateway provider turned on (a HelmChartConfig): it creates the class.
+    gateway: { className: 'traefik', httpPort: 8000 },
     externalServiceType: kplus.ServiceType.LOAD_BALANCER,
     webReplicas: 2,
     webMaxReplicas: 4,
@@ -69,6 +91,9 @@ export const PROFILES: readonly Profile[] = [
   {
     name: 'cloud',
     description: 'a managed cloud cluster (its default ingress and storage classes, cloud load balancers)',
+    // The cluster's own class goes here (`kubectl get gatewayclass`, e.g. gke-l7-global-external-managed
+    // on GKE); eg is the Envoy Gateway install of the guide, which works on any cluster.
+    gateway: { className: 'eg', httpPort: 80 },
     externalServiceType: kplus.ServiceType.LOAD_BALANCER,
     webReplicas: 3,
     webMaxReplicas: 6,

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { checkDnsLabel, checkIntegerInRange, checkUnique } from './checks';
+import { checkDnsSubdomain, checkIntegerInRange, checkLabels, checkUnique } from './checks';
 
 export interface AllowOnlyFromProps {
   /** Name of the NetworkPolicy. */
@@ -32,18 +32,21 @@ export class AllowOnlyFrom extends Construct {
 
   constructor(scope: Construct, id: string, props: AllowOnlyFromProps) {
     super(scope, id);
-    checkDnsLabel('name', props.name);
+    checkDnsSubdomain('name', props.name);
     if (Object.keys(props.pods).length === 0) {
       throw new Error('pods is empty: a policy with an empty pod selector protects every pod of the namespace');
     }
     if (props.from.length === 0) {
       throw new Error('from is empty: list at least one pod selector (with none, no pod may connect)');
     }
+    checkLabels('pods', props.pods);
     props.from.forEach((selector, i) => {
       if (Object.keys(selector).length === 0) {
         throw new Error(`from[${i}] is empty: an empty pod selector lets every pod of the namespace connect`);
       }
+      checkLabels(`from[${i}]`, selector);
     });
+    checkLabels('labels', props.labels);
     if (props.ports.length === 0) throw new Error('ports is empty: list the ports the clients may connect to');
     props.ports.forEach((port, i) => checkIntegerInRange(`ports[${i}]`, port, 1, 65535));
     checkUnique('ports', props.ports);

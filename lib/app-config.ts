@@ -1,8 +1,8 @@
 import { createHash } from 'crypto';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { checkDnsLabel } from './checks';
-import { addExternalRef } from './external-refs';
+import { checkAbsolutePath, checkConfigKey, checkDnsLabel, checkDnsSubdomain, checkObjectKey, showValue } from './checks';
+import { DEFAULT_ANNOTATION_PREFIX, addExternalRef, annotationKey } from './external-refs';
 import { appLabels } from './labels';
 
 /** The Secret of an {@link AppConfig}: either demo values written by the chart, or a Secret created out of band. */
@@ -39,18 +39,15 @@ export interface AppConfigProps {
   readonly secret?: AppConfigSecretProps;
 }
 
-/** The pod-template annotation that carries the checksum of the configuration. */
-export const CONFIG_CHECKSUM_ANNOTATION = 'k8s-by-example/config-checksum';
+/**
+ * The pod-template annotation that carries the checksum of the configuration, with the default
+ * prefix; {@link AppConfig.consumedBy} writes the key of the prefix in effect
+ * (`ANNOTATION_PREFIX_CONTEXT`).
+ */
+export const CONFIG_CHECKSUM_ANNOTATION = `${DEFAULT_ANNOTATION_PREFIX}/config-checksum`;
 
-const KEY = /^[-._a-zA-Z0-9]+$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-function checkKeys(prop: string, keys: string[]): void {
-  if (keys.length === 0) throw new Error(`${prop} is empty: give at least one key`);
-  for (const key of keys) {
-    if (key.length > 253 || !KEY.test(key)) throw new Error(`${prop} key "${key}" is not a valid key: use letters, digits, '-', '_' and '.'`);
-  }
-}
+/** A name a shell can read as a variable: what `envFrom()` requires of every key. */
+const SHELL_ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Entries sorted by key, so that the checksum does not depend on the order they were written in. */
 const sorted = (data: Record<string, string>) => Object.keys(data).sort().map((key) => [key, data[key]]);
@@ -85,13 +82,28 @@ export class AppConfig extends Construct {
   constructor(scope: Construct, id: string, props: AppConfigProps) {
     super(scope, id);
     checkDnsLabel('name', props.name);
-    checkKeys('data', Object.keys(props.data));
+    if (Object.keys(props.data).length === 0) throw new Error('data is empty: give at least one key');
+    for (const key of Object.keys(props.data)) {
+      checkConfigKey('data key', key);
+      checkObjectKey('data key', key);
+    }
     const secret = props.secret;
     if (secret) {
-      checkDnsLabel('secret name', secret.name);
+      checkDnsSubdomain('secret.name', secret.name);
       if (secret.stringData && secret.keys) throw new Error('secret has both stringData and keys: give stringData (the chart creates the Secret) or keys (it is created out of band)');
       if (!secret.stringData && !secret.keys) throw new Error('secret needs stringData (the chart creates the Secret) or keys (it is created out of band)');
-      checkKeys(secret.stringData ? 'secret stringData' : 'secret keys', secret.stringData ? Object.keys(secret.stringData) : secret.keys!);
+      if (secret.stringData) {
+        if (Object.keys(secret.stringData).length === 0) throw new Error('secret.stringData is empty: give at least one key');
+        for (const key of Object.keys(secret.stringData)) {
+          checkConfigKey('secret.stringData key', key);
+          checkObjectKey('secret.stringData key', key);
+        }
+        // The Secret the chart creates carries its name as the app.kubernetes.io/name label.
+        if (secret.name.length > 63) throw new Error(`secret.name ${showValue(secret.name)} is ${secret.name.length} characters long: a Secret the chart creates is labelled with its name, at most 63 characters`);
+      } else {
+        if (secret.keys!.length === 0) throw new Error('secret.keys is empty: give at least one key');
+        secret.keys!.forEach((key, i) => checkConfigKey(`secret.keys[${i}]`, key));
+      }
     }
 
     this.data = { ...props.data };
@@ -117,14 +129,14 @@ export class AppConfig extends Construct {
 
   /** An env var with the value of one ConfigMap key (`configMapKeyRef`). */
   public envValue(key: string): kplus.EnvValue {
-    if (!Object.keys(this.data).includes(key)) throw new Error(`configMap "${this.configMap.name}" has no key "${key}": its keys are ${Object.keys(this.data).join(', ')}`);
+    if (!Object.keys(this.data).includes(key)) throw new Error(`envValue() key ${showValue(key)} is not a key of configMap "${this.configMap.name}": its keys are ${Object.keys(this.data).join(', ')}`);
     return kplus.EnvValue.fromConfigMap(this.configMap, key, { optional: false });
   }
 
   /** An env var with the value of one Secret key (`secretKeyRef`): the value never appears in the pod spec. */
   public secretEnvValue(key: string): kplus.EnvValue {
-    if (!this.secret) throw new Error(`secretEnvValue("${key}") needs a secret: add secret to the props`);
-    if (!this.secretKeys.includes(key)) throw new Error(`secret "${this.secret.name}" has no key "${key}": its keys are ${this.secretKeys.join(', ')}`);
+    if (!this.secret) throw new Error(`secretEnvValue() key ${showValue(key)} needs a secret: add secret to the props`);
+    if (!this.secretKeys.includes(key)) throw new Error(`secretEnvValue() key ${showValue(key)} is not a key of secret "${this.secret.name}": its keys are ${this.secretKeys.join(', ')}`);
     return this.secret.envValue(key, { optional: false });
   }
 
@@ -134,8 +146,8 @@ export class AppConfig extends Construct {
    * shell can read.
    */
   public envFrom(): kplus.EnvFrom {
-    const bad = Object.keys(this.data).filter((key) => !ENV_NAME.test(key));
-    if (bad.length > 0) throw new Error(`configMap "${this.configMap.name}" key "${bad[0]}" is not an environment variable name: use envValue() or mount() for it`);
+    const bad = Object.keys(this.data).filter((key) => !SHELL_ENV_NAME.test(key));
+    if (bad.length > 0) throw new Error(`envFrom() data key ${showValue(bad[0])} is not an environment variable name a shell can read: use envValue() or mount() for it`);
     return kplus.Env.fromConfigMap(this.configMap);
   }
 
@@ -144,7 +156,7 @@ export class AppConfig extends Construct {
    * updates the files in place after a change (no `subPath`, which would freeze them).
    */
   public mount(container: kplus.Container, path: string): void {
-    if (!path.startsWith('/')) throw new Error(`path "${path}" must be an absolute path`);
+    checkAbsolutePath('mount() path', path);
     this.volume ??= kplus.Volume.fromConfigMap(this, 'Volume', this.configMap, { name: this.configMap.name });
     container.mount(path, this.volume, { readOnly: true });
   }
@@ -155,7 +167,7 @@ export class AppConfig extends Construct {
    * the workload is annotated with that external reference.
    */
   public consumedBy(workload: kplus.Workload): void {
-    workload.podMetadata.addAnnotation(CONFIG_CHECKSUM_ANNOTATION, this.checksum);
+    workload.podMetadata.addAnnotation(annotationKey(this, 'config-checksum'), this.checksum);
     if (this.secret && this.secretIsExternal) addExternalRef(workload, 'Secret', this.secret.name);
   }
 }

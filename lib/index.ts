@@ -16,3 +16,5 @@ export * from './whoami-app';
 export * from './namespace-quota';
 export * from './limit-range';
 export * from './least-privilege';
+export * from './http-routes';
+export * from './batch-job';

@@ -1,5 +1,6 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { checkLabelValue } from './checks';
 
 /**
  * The labels Kubernetes recommends for every object of an application.
@@ -39,11 +40,20 @@ export interface AppLabelsProps {
 /** The tool that manages the objects, set on every object. */
 export const MANAGED_BY = 'cdk8s';
 
+/** Throws unless every prop is a label value: `component "front end" is not a label value: ...`. */
+function checkAppLabels(props: AppLabelsProps): void {
+  for (const prop of ['name', 'instance', 'version', 'component', 'partOf'] as const) {
+    const value = props[prop];
+    if (value !== undefined) checkLabelValue(prop, value);
+  }
+}
+
 /**
  * The labels that identify the pods of one application: stable for its whole life, so they can
  * be a Deployment's selector (which is immutable) and a Service's selector.
  */
 export function selectorLabels(props: AppLabelsProps): Record<string, string> {
+  checkAppLabels(props);
   return {
     'app.kubernetes.io/name': props.name,
     'app.kubernetes.io/instance': props.instance ?? props.name,
@@ -52,6 +62,7 @@ export function selectorLabels(props: AppLabelsProps): Record<string, string> {
 
 /** All recommended labels: the selector labels plus version, component, part-of and managed-by. */
 export function appLabels(props: AppLabelsProps): Record<string, string> {
+  checkAppLabels(props);
   return {
     ...selectorLabels(props),
     ...(props.version ? { 'app.kubernetes.io/version': props.version } : {}),

@@ -1,5 +1,5 @@
 import * as kplus from 'cdk8s-plus-28';
-import { checkDnsLabel, checkUnique } from './checks';
+import { checkAbsolutePath, checkDnsLabel, checkIntegerInRange, checkPinnedImage, checkUnique, showValue, trimChar } from './checks';
 import { secureContainer } from './secure-container';
 
 export interface LogShipperProps {
@@ -74,23 +74,27 @@ export const LOG_SHIPPER_SCRIPT = [
 export function addLogShipper(pod: kplus.AbstractPod, props: LogShipperProps): kplus.Container {
   const name = props.name ?? 'log-shipper';
   const mountPath = props.mountPath ?? '/logs';
+  const image = props.image ?? 'busybox:1.36.1';
+  const user = props.user ?? 65534;
   checkDnsLabel('name', name);
-  if (!mountPath.startsWith('/')) throw new Error(`mountPath "${mountPath}" must be an absolute path`);
+  checkPinnedImage('image', image);
+  checkIntegerInRange('user', user, 1, 2147483647);
+  checkAbsolutePath('mountPath', mountPath);
   if (props.files.length === 0) throw new Error('files is empty: name at least one log file to follow');
-  for (const file of props.files) {
-    if (!RELATIVE_PATH.test(file)) {
-      throw new Error(`file "${file}" is not a path relative to the volume: use letters, digits, '.', '_', '-' and '/', no segment starting with '.'`);
+  props.files.forEach((file, i) => {
+    if (typeof file !== 'string' || !RELATIVE_PATH.test(file)) {
+      throw new Error(`files[${i}] ${showValue(file)} is not a path relative to the volume: use letters, digits, '.', '_', '-' and '/', no segment starting with '.'`);
     }
-  }
+  });
   checkUnique('files', props.files);
   const taken = [...pod.containers, ...pod.initContainers].map((c) => c.name);
-  if (taken.includes(name)) throw new Error(`name "${name}" is already a container of this pod`);
+  if (taken.includes(name)) throw new Error(`name ${showValue(name)} is already a container of this pod`);
 
   const container = secureContainer({
     name,
-    image: props.image ?? 'busybox:1.36.1',
-    command: ['sh', '-c', LOG_SHIPPER_SCRIPT, name, ...props.files.map((file) => `${mountPath.replace(/\/+$/, '')}/${file}`)],
-    user: props.user ?? 65534,
+    image,
+    command: ['sh', '-c', LOG_SHIPPER_SCRIPT, name, ...props.files.map((file) => `${trimChar(mountPath, '/')}/${file}`)],
+    user,
     cpuMillis: 5,
     memoryMiB: 8,
     memoryLimitMiB: 32,

@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { checkDnsLabel, checkIntegerInRange, imageTag } from './checks';
+import { checkDnsLabel, checkIntegerInRange, checkVersionedImage } from './checks';
 import { appLabels, labelWorkload, selectorLabels } from './labels';
 import { restrictedPodSecurityContext, secureContainer } from './secure-container';
 
@@ -54,9 +54,10 @@ export class NodeAgent extends Construct {
     const intervalSeconds = props.intervalSeconds ?? 30;
     checkIntegerInRange('intervalSeconds', intervalSeconds, 1, 86400);
     const image = props.image ?? 'busybox:1.36.1';
+    const version = checkVersionedImage('image', image);
 
     this.selector = selectorLabels({ name: this.name });
-    this.labels = appLabels({ name: this.name, version: imageTag(image), component: 'node-agent' });
+    this.labels = appLabels({ name: this.name, version, component: 'node-agent' });
     this.daemonSet = new kplus.DaemonSet(this, 'Resource', {
       metadata: { name: this.name },
       select: false,

@@ -2,10 +2,10 @@ import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { checkDnsLabel, checkIntegerInRange, imageTag } from './checks';
+import { checkConfigKey, checkDns1035Label, checkDnsLabel, checkDnsSubdomain, checkIntegerInRange, checkVersionedImage } from './checks';
 import { addExternalRef } from './external-refs';
 import { appLabels, labelWorkload, selectPods, selectorLabels } from './labels';
-import { restrictedPodSecurityContext, secureContainer } from './secure-container';
+import { memoryOf, restrictedPodSecurityContext, secureContainer } from './secure-container';
 
 /** The PostgreSQL image the construct runs unless told otherwise: Alpine based, user 70. */
 export const POSTGRES_IMAGE = 'postgres:17.6-alpine';
@@ -64,7 +64,8 @@ export interface PostgresProps {
    */
   readonly user?: number;
   /**
-   * The StorageClass of each pod's volume.
+   * The StorageClass of each pod's volume: a DNS subdomain, or `''` for no class (the claims
+   * then bind only to PersistentVolumes created by hand).
    *
    * @default - the cluster's default StorageClass
    */
@@ -84,13 +85,13 @@ export interface PostgresProps {
   /**
    * Memory request in MiB.
    *
-   * @default 64
+   * @default 64 (or `memoryLimitMiB`, when that is smaller)
    */
   readonly memoryMiB?: number;
   /**
    * Memory limit in MiB.
    *
-   * @default 256
+   * @default - four times `memoryMiB` (`MEMORY_LIMIT_FACTOR`): 256 with the default request
    */
   readonly memoryLimitMiB?: number;
 }
@@ -136,25 +137,34 @@ export class Postgres extends Construct {
   constructor(scope: Construct, id: string, props: PostgresProps) {
     super(scope, id);
     this.name = props.name ?? 'postgres';
-    checkDnsLabel('name', this.name);
+    // The name is also the headless Service's: a DNS label that starts with a letter.
+    checkDns1035Label('name', this.name);
     if (this.name.length > 52) {
       throw new Error(`name "${this.name}" has ${this.name.length} characters: a StatefulSet name longer than 52 leaves its pods without a controller-revision-hash label`);
     }
     checkDnsLabel('database', props.database);
-    checkDnsLabel('credentials.secretName', props.credentials.secretName);
+    checkDnsSubdomain('credentials.secretName', props.credentials.secretName);
+    this.usernameKey = props.credentials.usernameKey ?? 'username';
+    checkConfigKey('credentials.usernameKey', this.usernameKey);
+    this.passwordKey = props.credentials.passwordKey ?? 'password';
+    checkConfigKey('credentials.passwordKey', this.passwordKey);
     this.replicas = props.replicas ?? 1;
     checkIntegerInRange('replicas', this.replicas, 0, 100);
     const storageGiB = props.storageGiB ?? 1;
     checkIntegerInRange('storageGiB', storageGiB, 1, 65536);
+    if (props.storageClassName !== undefined && props.storageClassName !== '') checkDnsSubdomain('storageClassName', props.storageClassName);
     const image = props.image ?? POSTGRES_IMAGE;
+    const version = checkVersionedImage('image', image);
     const user = props.user ?? 70;
+    checkIntegerInRange('user', user, 1, 2147483647);
+    const cpuMillis = props.cpuMillis ?? 50;
+    checkIntegerInRange('cpuMillis', cpuMillis, 1, 64000);
+    const memory = memoryOf(props, 64);
 
     this.database = props.database;
     this.secretName = props.credentials.secretName;
-    this.usernameKey = props.credentials.usernameKey ?? 'username';
-    this.passwordKey = props.credentials.passwordKey ?? 'password';
     this.selector = selectorLabels({ name: this.name });
-    this.labels = appLabels({ name: this.name, version: imageTag(image), component: 'database' });
+    this.labels = appLabels({ name: this.name, version, component: 'database' });
 
     this.service = new kplus.Service(this, 'Service', {
       metadata: { name: this.name, labels: this.labels },
@@ -202,9 +212,8 @@ export class Postgres extends Construct {
         timeoutSeconds: Duration.seconds(3),
         failureThreshold: 2,
       }),
-      cpuMillis: props.cpuMillis ?? 50,
-      memoryMiB: props.memoryMiB ?? 64,
-      memoryLimitMiB: props.memoryLimitMiB ?? 256,
+      cpuMillis,
+      ...memory,
     }));
     // The root filesystem is read-only: the server's socket and lock file, and the entrypoint's
     // temporary files, go to emptyDirs.
@@ -238,8 +247,7 @@ export class Postgres extends Construct {
 
   /** Name of pod `ordinal`: `<name>-<ordinal>`. */
   public podName(ordinal: number): string {
-    checkIntegerInRange('ordinal', ordinal, 0, this.replicas - 1);
-    return `${this.name}-${ordinal}`;
+    return this.pod('podName()', ordinal);
   }
 
   /**
@@ -247,11 +255,17 @@ export class Postgres extends Construct {
    * `<pod>.<service>.<namespace>.svc.cluster.local`. It always reaches that pod, whatever its IP.
    */
   public podHost(ordinal: number): string {
-    return `${this.podName(ordinal)}.${this.service.name}`;
+    return `${this.pod('podHost()', ordinal)}.${this.service.name}`;
   }
 
   /** Name of the PersistentVolumeClaim of pod `ordinal`: `<template>-<pod>`. */
   public claimName(ordinal: number): string {
-    return `${Postgres.DATA_VOLUME}-${this.podName(ordinal)}`;
+    return `${Postgres.DATA_VOLUME}-${this.pod('claimName()', ordinal)}`;
+  }
+
+  /** The name of pod `ordinal`; throws, naming `method`, unless the StatefulSet has that pod. */
+  private pod(method: string, ordinal: number): string {
+    checkIntegerInRange(`${method} ordinal`, ordinal, 0, this.replicas - 1);
+    return `${this.name}-${ordinal}`;
   }
 }

@@ -1,6 +1,6 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { checkContainerPort, checkIntegerInRange, checkPinnedImage, checkPositive } from './checks';
+import { checkContainerPort, checkDnsLabel, checkEnvVarNames, checkIntegerInRange, checkMemoryMiB, checkPinnedImage } from './checks';
 
 /**
  * A container that runs under the "restricted" Pod Security Standard and fits a small cluster.
@@ -28,12 +28,12 @@ export interface SecureContainerProps
   readonly group?: number;
   /** CPU request in millicores. No CPU limit is set: a limit only throttles an idle node. */
   readonly cpuMillis: number;
-  /** Memory request in MiB. */
+  /** Memory request in MiB, a whole number. */
   readonly memoryMiB: number;
   /**
    * Memory limit in MiB: the container is killed (OOMKilled) above it.
    *
-   * @default - twice `memoryMiB`
+   * @default - {@link defaultMemoryLimitMiB} of `memoryMiB`: four times the request
    */
   readonly memoryLimitMiB?: number;
   /**
@@ -42,6 +42,36 @@ export interface SecureContainerProps
    * @default true
    */
   readonly readOnlyRootFilesystem?: boolean;
+}
+
+/**
+ * How much memory a container may use above its request, when no limit is given: the limit is
+ * this many times the request. Four times leaves room for the peaks of the small servers these
+ * constructs run (16Mi requested, 64Mi limit for a web server; 64Mi and 256Mi for PostgreSQL),
+ * while the request, which is what the scheduler counts, stays small.
+ */
+export const MEMORY_LIMIT_FACTOR = 4;
+
+/** The memory limit of a container that requests `memoryMiB` and names no limit: `MEMORY_LIMIT_FACTOR × memoryMiB`. */
+export function defaultMemoryLimitMiB(memoryMiB: number): number {
+  return memoryMiB * MEMORY_LIMIT_FACTOR;
+}
+
+/**
+ * The memory request and limit of a construct whose props name both optionally: the request
+ * defaults to `defaultRequestMiB`, lowered to the limit when only a smaller limit is given; the
+ * limit defaults to {@link defaultMemoryLimitMiB} of the request. Checks both; the prop names are
+ * `memoryMiB` and `memoryLimitMiB`.
+ */
+export function memoryOf(props: { readonly memoryMiB?: number; readonly memoryLimitMiB?: number }, defaultRequestMiB: number): { memoryMiB: number; memoryLimitMiB: number } {
+  if (props.memoryMiB !== undefined) checkMemoryMiB('memoryMiB', props.memoryMiB);
+  if (props.memoryLimitMiB !== undefined) checkMemoryMiB('memoryLimitMiB', props.memoryLimitMiB);
+  const memoryMiB = props.memoryMiB ?? Math.min(defaultRequestMiB, props.memoryLimitMiB ?? defaultRequestMiB);
+  const memoryLimitMiB = props.memoryLimitMiB ?? defaultMemoryLimitMiB(memoryMiB);
+  if (memoryLimitMiB < memoryMiB) {
+    throw new Error(`memoryLimitMiB ${memoryLimitMiB} is below memoryMiB ${memoryMiB}: the limit must be at least the request`);
+  }
+  return { memoryMiB, memoryLimitMiB };
 }
 
 /** The security context every container gets: restricted, with a numeric non-root user. */
@@ -64,18 +94,16 @@ export function restrictedSecurityContext(user: number, group: number, readOnlyR
  * no privilege escalation, explicit small resources and `IfNotPresent` pulls.
  */
 export function secureContainer(props: SecureContainerProps): kplus.ContainerProps {
-  const { user, group, cpuMillis, memoryMiB, memoryLimitMiB, readOnlyRootFilesystem, ...rest } = props;
-  const where = props.name ? `container "${props.name}"` : 'container';
-  checkPinnedImage(`${where} image`, props.image);
-  checkIntegerInRange(`${where} user`, user, 1, 2147483647);
-  if (group !== undefined) checkIntegerInRange(`${where} group`, group, 1, 2147483647);
-  checkIntegerInRange(`${where} cpuMillis`, cpuMillis, 1, 64000);
-  checkPositive(`${where} memoryMiB`, memoryMiB);
-  const limit = memoryLimitMiB ?? memoryMiB * 2;
-  if (limit < memoryMiB) {
-    throw new Error(`${where} memoryLimitMiB ${limit} is below memoryMiB ${memoryMiB}: the limit must be at least the request`);
-  }
-  for (const port of props.ports ?? []) checkContainerPort(`${where} port`, port.number);
+  const { user, group, cpuMillis, memoryMiB: requested, memoryLimitMiB: limited, readOnlyRootFilesystem, ...rest } = props;
+  if (props.name !== undefined) checkDnsLabel('name', props.name);
+  checkPinnedImage('image', props.image);
+  checkIntegerInRange('user', user, 1, 2147483647);
+  if (group !== undefined) checkIntegerInRange('group', group, 1, 2147483647);
+  checkIntegerInRange('cpuMillis', cpuMillis, 1, 64000);
+  checkMemoryMiB('memoryMiB', requested);
+  const { memoryMiB, memoryLimitMiB } = memoryOf({ memoryMiB: requested, memoryLimitMiB: limited }, requested);
+  (props.ports ?? []).forEach((port, i) => checkContainerPort(`ports[${i}].number`, port.number));
+  checkEnvVarNames('envVariables', props.envVariables);
 
   return {
     ...rest,
@@ -83,7 +111,7 @@ export function secureContainer(props: SecureContainerProps): kplus.ContainerPro
     securityContext: restrictedSecurityContext(user, group ?? user, readOnlyRootFilesystem ?? true),
     resources: {
       cpu: { request: kplus.Cpu.millis(cpuMillis) },
-      memory: { request: Size.mebibytes(memoryMiB), limit: Size.mebibytes(limit) },
+      memory: { request: Size.mebibytes(memoryMiB), limit: Size.mebibytes(memoryLimitMiB) },
     },
   };
 }

@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { checkDnsLabel } from './checks';
+import { checkDnsLabel, checkPinnedImage } from './checks';
 import { appLabels, labelWorkload, selectorLabels } from './labels';
 import { restrictedPodSecurityContext, secureContainer } from './secure-container';
 
@@ -34,6 +34,8 @@ export class Toolbox extends Construct {
     super(scope, id);
     this.name = props.name ?? 'toolbox';
     checkDnsLabel('name', this.name);
+    const image = props.image ?? 'busybox:1.36.1';
+    checkPinnedImage('image', image);
     const labels = appLabels({ name: this.name, component: 'toolbox' });
     this.deployment = new kplus.Deployment(this, 'Resource', {
       metadata: { name: this.name },
@@ -44,7 +46,7 @@ export class Toolbox extends Construct {
     labelWorkload(this.deployment, selectorLabels({ name: this.name }), labels);
     this.deployment.addContainer(secureContainer({
       name: this.name,
-      image: props.image ?? 'busybox:1.36.1',
+      image,
       // Sleep in short steps so that the pod stops at once when deleted (sh ignores SIGTERM).
       command: ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 5 & wait; done'],
       user: 65534,

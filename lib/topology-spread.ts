@@ -1,6 +1,6 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { checkIntegerInRange } from './checks';
+import { checkIntegerInRange, checkLabelKey, checkLabels, showValue } from './checks';
 
 /** The node label that makes every node its own topology domain. */
 export const TOPOLOGY_HOSTNAME = 'kubernetes.io/hostname';
@@ -9,6 +9,8 @@ export const TOPOLOGY_ZONE = 'topology.kubernetes.io/zone';
 
 /** What the scheduler does with a pod it cannot place without breaking `maxSkew`. */
 export type WhenUnsatisfiable = 'ScheduleAnyway' | 'DoNotSchedule';
+
+const WHEN_UNSATISFIABLE: readonly string[] = ['ScheduleAnyway', 'DoNotSchedule'];
 
 export interface SpreadOptions {
   /**
@@ -44,14 +46,19 @@ export function spreadPods(workload: kplus.Deployment | kplus.StatefulSet, selec
   const maxSkew = options.maxSkew ?? 1;
   checkIntegerInRange('maxSkew', maxSkew, 1, 1000);
   const topologyKey = options.topologyKey ?? TOPOLOGY_HOSTNAME;
-  if (topologyKey.trim() === '') throw new Error('topologyKey is empty: use a node label such as "kubernetes.io/hostname"');
+  checkLabelKey('topologyKey', topologyKey);
+  const whenUnsatisfiable = options.whenUnsatisfiable ?? 'ScheduleAnyway';
+  if (!WHEN_UNSATISFIABLE.includes(whenUnsatisfiable)) {
+    throw new Error(`whenUnsatisfiable ${showValue(whenUnsatisfiable)} is not allowed: use ${WHEN_UNSATISFIABLE.join(' or ')}`);
+  }
   if (Object.keys(selector).length === 0) {
     throw new Error('selector is empty: the constraint would count no pods (use the labels that select the workload\'s pods)');
   }
+  checkLabels('selector', selector);
   const constraint = {
     maxSkew,
     topologyKey,
-    whenUnsatisfiable: options.whenUnsatisfiable ?? 'ScheduleAnyway',
+    whenUnsatisfiable,
     labelSelector: { matchLabels: { ...selector } },
   };
   const path = '/spec/template/spec/topologySpreadConstraints';

@@ -2,14 +2,14 @@ import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { checkContainerPort, checkDnsLabel, checkIntegerInRange, checkUnique, claimNodePort, imageTag } from './checks';
+import { checkAbsolutePath, checkContainerPort, checkDns1035Label, checkDnsLabel, checkEnvVarNames, checkIntegerInRange, checkLabelValue, checkVersionedImage, claimNodePort, showValue, trimChar } from './checks';
 import { appLabels, labelWorkload, selectPods, selectorLabels } from './labels';
-import { restrictedPodSecurityContext, secureContainer } from './secure-container';
+import { memoryOf, restrictedPodSecurityContext, secureContainer } from './secure-container';
 
 export interface WebAppProps {
   /** Name of the Deployment, its container and its pods' `app.kubernetes.io/name` label. */
   readonly name: string;
-  /** The image, pinned to a version tag. */
+  /** The image, pinned to a version tag; the tag is also the `app.kubernetes.io/version` label. */
   readonly image: string;
   /** The port the container listens on (1024-65535: the container runs as a non-root user). */
   readonly port: number;
@@ -64,13 +64,13 @@ export interface WebAppProps {
   /**
    * Memory request in MiB.
    *
-   * @default 16
+   * @default 16 (or `memoryLimitMiB`, when that is smaller)
    */
   readonly memoryMiB?: number;
   /**
    * Memory limit in MiB.
    *
-   * @default 64
+   * @default - four times `memoryMiB` (`MEMORY_LIMIT_FACTOR`): 64 with the default request
    */
   readonly memoryLimitMiB?: number;
   /**
@@ -189,6 +189,7 @@ export class WebApp extends Construct {
   constructor(scope: Construct, id: string, props: WebAppProps) {
     super(scope, id);
     checkDnsLabel('name', props.name);
+    const version = checkVersionedImage('image', props.image);
     checkContainerPort('port', props.port);
     const replicas = props.replicas ?? 1;
     checkIntegerInRange('replicas', replicas, 0, 1000);
@@ -206,11 +207,36 @@ export class WebApp extends Construct {
     const revisionHistoryLimit = props.revisionHistoryLimit ?? 5;
     checkIntegerInRange('revisionHistoryLimit', revisionHistoryLimit, 0, 100);
     const user = props.user ?? 65532;
+    checkIntegerInRange('user', user, 1, 2147483647);
+    const cpuMillis = props.cpuMillis ?? 10;
+    checkIntegerInRange('cpuMillis', cpuMillis, 1, 64000);
+    const memory = memoryOf(props, 16);
+    checkEnvVarNames('envVariables', props.envVariables);
+    const component = props.component ?? 'web';
+    checkLabelValue('component', component);
+    const healthPath = props.healthPath ?? '/';
+    checkAbsolutePath('healthPath', healthPath);
+    const livenessPath = props.livenessPath ?? healthPath;
+    checkAbsolutePath('livenessPath', livenessPath);
+    const writablePaths = props.writablePaths ?? ['/tmp'];
+    writablePaths.forEach((path, i) => checkAbsolutePath(`writablePaths[${i}]`, path));
+    const directories = writablePaths.map((p) => trimChar(p, '/'));
+    directories.forEach((directory, i) => {
+      const first = directories.indexOf(directory);
+      if (first < i) throw new Error(`writablePaths[${i}] ${showValue(writablePaths[i])} is the same directory as writablePaths[${first}]`);
+    });
+    // The volume is named after the path: /var/cache/nginx -> var-cache-nginx.
+    const volumeNames = writablePaths.map((p) => trimChar(trimChar(p.toLowerCase().replace(/[^a-z0-9]+/g, '-'), '-', true).slice(0, 63), '-'));
+    volumeNames.forEach((volumeName, i) => {
+      const first = volumeNames.indexOf(volumeName);
+      if (first < i) throw new Error(`writablePaths[${i}] ${showValue(writablePaths[i])} makes volume name ${showValue(volumeName)}, as writablePaths[${first}] does: give the paths different letters or digits`);
+      if (volumeName === '') throw new Error(`writablePaths[${i}] ${showValue(writablePaths[i])} makes an empty volume name: use a path with letters or digits`);
+    });
 
     this.name = props.name;
     this.port = props.port;
     this.selector = selectorLabels({ name: props.name });
-    this.labels = appLabels({ name: props.name, version: imageTag(props.image), component: props.component ?? 'web' });
+    this.labels = appLabels({ name: props.name, version, component });
 
     this.deployment = new kplus.Deployment(this, 'Resource', {
       metadata: { name: props.name },
@@ -241,21 +267,11 @@ export class WebApp extends Construct {
       envVariables: props.envVariables,
       ports: [{ number: props.port, name: 'http' }],
       user,
-      cpuMillis: props.cpuMillis ?? 10,
-      memoryMiB: props.memoryMiB ?? 16,
-      memoryLimitMiB: props.memoryLimitMiB ?? 64,
-      readiness: health(props.healthPath ?? '/', 1, 5),
-      liveness: health(props.livenessPath ?? props.healthPath ?? '/', 3, 10),
+      cpuMillis,
+      ...memory,
+      readiness: health(healthPath, 1, 5),
+      liveness: health(livenessPath, 3, 10),
     }));
-    const writablePaths = props.writablePaths ?? ['/tmp'];
-    for (const path of writablePaths) {
-      if (!path.startsWith('/')) throw new Error(`writablePaths "${path}" must be an absolute path`);
-    }
-    checkUnique('writablePaths', writablePaths.map((p) => p.replace(/\/+$/, '')));
-    // The volume is named after the path: /var/cache/nginx -> var-cache-nginx.
-    const volumeNames = writablePaths.map((p) => p.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, ''));
-    checkUnique('writablePaths volume name', volumeNames);
-    volumeNames.forEach((volumeName) => checkDnsLabel(`writablePaths volume name`, volumeName));
     writablePaths.forEach((path, i) => {
       const volumeName = volumeNames[i];
       const volume = kplus.Volume.fromEmptyDir(this, `Writable-${volumeName}`, volumeName, { sizeLimit: Size.mebibytes(32) });
@@ -293,16 +309,19 @@ export class WebApp extends Construct {
   public expose(id: string, props: WebAppExposeProps): kplus.Service {
     const type = props.type ?? kplus.ServiceType.CLUSTER_IP;
     const port = props.port ?? 80;
-    checkDnsLabel('service name', props.name);
-    checkIntegerInRange('service port', port, 1, 65535);
+    checkDns1035Label('expose() name', props.name);
+    if (!Object.values(kplus.ServiceType).includes(type)) {
+      throw new Error(`expose() type ${showValue(type)} is not a Service type: use ${Object.values(kplus.ServiceType).join(', ')}`);
+    }
+    checkIntegerInRange('expose() port', port, 1, 65535);
     if (props.nodePort !== undefined) {
       if (type !== kplus.ServiceType.NODE_PORT && type !== kplus.ServiceType.LOAD_BALANCER) {
-        throw new Error(`nodePort ${props.nodePort} needs type NodePort or LoadBalancer, not ${type}`);
+        throw new Error(`expose() nodePort ${showValue(props.nodePort)} needs type NodePort or LoadBalancer, not ${type}`);
       }
-      checkIntegerInRange('nodePort', props.nodePort, 30000, 32767);
+      checkIntegerInRange('expose() nodePort', props.nodePort, 30000, 32767);
     }
     if (props.headless && type !== kplus.ServiceType.CLUSTER_IP) {
-      throw new Error(`headless needs type ClusterIP, not ${type}`);
+      throw new Error(`expose() headless needs type ClusterIP, not ${type}`);
     }
     const service = new kplus.Service(this, id, {
       metadata: { name: props.name, labels: this.labels },
@@ -310,7 +329,7 @@ export class WebApp extends Construct {
       clusterIP: props.headless ? 'None' : undefined,
       ports: [{ name: 'http', port, targetPort: this.port, nodePort: props.nodePort }],
     });
-    if (props.nodePort !== undefined) claimNodePort(service, props.nodePort);
+    if (props.nodePort !== undefined) claimNodePort(service, props.nodePort, 'expose() nodePort');
     selectPods(service, this.selector);
     return service;
   }

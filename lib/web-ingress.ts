@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { checkDnsLabel } from './checks';
+import { checkDnsLabel, checkDnsSubdomain, checkIngressHost, checkIngressPath, checkObjectKey, showValue } from './checks';
 import { addExternalRef } from './external-refs';
 import { appLabels } from './labels';
 
@@ -65,17 +65,15 @@ export interface WebIngressProps {
   readonly tls?: WebIngressTls;
 }
 
-/** A DNS name, optionally with a leading `*.` wildcard label, as an Ingress host must be. */
-const HOST = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
 /**
  * HTTP routing into the cluster: an Ingress sends each request to a Service, chosen by the host
  * the request names and the prefix of its path. The Ingress itself is only a set of rules; an
  * ingress controller (ingress-nginx, Traefik, a cloud load balancer) listens on ports 80 and 443
  * and applies them.
  *
- * Every route is checked when the chart is built: the host is a DNS name, the path starts with
- * `/`, the port is one the Service exposes, and no host and path appear twice.
+ * Every route is checked when the chart is built: the host is a DNS name (not an IP address), the
+ * path is one the API server accepts (absolute, no `//` or `/../`), the port is one the Service
+ * exposes, and no host and path appear twice.
  */
 export class WebIngress extends Construct {
   public readonly ingress: kplus.Ingress;
@@ -83,27 +81,30 @@ export class WebIngress extends Construct {
   constructor(scope: Construct, id: string, props: WebIngressProps) {
     super(scope, id);
     checkDnsLabel('name', props.name);
-    if (props.className !== undefined) checkDnsLabel('className', props.className);
+    if (props.className !== undefined) checkDnsSubdomain('className', props.className);
     if (props.routes.length === 0) throw new Error('routes is empty: an Ingress needs at least one route');
-    const seen = new Set<string>();
+    const seen = new Map<string, number>();
     const ports: number[] = [];
-    for (const route of props.routes) {
-      const where = `${route.host ?? '*'}${route.path ?? '/'}`;
-      if (route.host !== undefined && (route.host.length > 253 || !HOST.test(route.host))) {
-        throw new Error(`host "${route.host}" is not a DNS name: use lowercase letters, digits, '-' and '.', without a port`);
+    props.routes.forEach((route, i) => {
+      if (route.host !== undefined) {
+        checkIngressHost(`routes[${i}].host`, route.host);
+        checkObjectKey(`routes[${i}].host`, route.host);
       }
-      if (route.path !== undefined && !route.path.startsWith('/')) throw new Error(`path "${route.path}" must start with '/'`);
-      if (seen.has(where)) throw new Error(`route ${where} is defined twice`);
-      seen.add(where);
-      ports.push(servicePort(route, where));
-    }
+      if (route.path !== undefined) checkIngressPath(`routes[${i}].path`, route.path);
+      const where = `${route.host ?? '*'}${route.path ?? '/'}`;
+      const first = seen.get(where);
+      if (first !== undefined) throw new Error(`routes[${i}] ${showValue(where)} repeats the host and path of routes[${first}]`);
+      seen.set(where, i);
+      ports.push(servicePort(route, i));
+    });
     const routeHosts = [...new Set(props.routes.map((r) => r.host).filter((h): h is string => h !== undefined))];
     const tlsHosts = props.tls?.hosts ?? routeHosts;
     if (props.tls) {
-      if (tlsHosts.length === 0) throw new Error('tls needs hosts: give the routes a host, or list tls.hosts');
-      for (const host of tlsHosts) {
-        if (!routeHosts.includes(host)) throw new Error(`tls host "${host}" has no route: hosts with routes are ${routeHosts.join(', ') || 'none'}`);
-      }
+      checkDnsSubdomain('tls.secretName', props.tls.secretName);
+      if (tlsHosts.length === 0) throw new Error('tls.hosts is empty: give the routes a host, or list the hosts in tls.hosts');
+      tlsHosts.forEach((host, i) => {
+        if (!routeHosts.includes(host)) throw new Error(`tls.hosts[${i}] ${showValue(host)} has no route: hosts with routes are ${routeHosts.join(', ') || 'none'}`);
+      });
     }
 
     this.ingress = new kplus.Ingress(this, 'Resource', {
@@ -123,15 +124,15 @@ export class WebIngress extends Construct {
   }
 }
 
-/** The Service port a route goes to; throws unless the Service exposes exactly that port. */
-function servicePort(route: IngressRoute, where: string): number {
+/** The Service port route `i` goes to; throws unless the Service exposes exactly that port. */
+function servicePort(route: IngressRoute, i: number): number {
   const ports = route.service.ports.map((p) => p.port);
   const name = route.service.name;
-  if (ports.length === 0) throw new Error(`route ${where}: service "${name}" exposes no port`);
+  if (ports.length === 0) throw new Error(`routes[${i}].service ${showValue(name)} exposes no port`);
   if (route.port === undefined) {
-    if (ports.length > 1) throw new Error(`route ${where}: service "${name}" exposes ports ${ports.join(', ')}: choose one with port`);
+    if (ports.length > 1) throw new Error(`routes[${i}].port is needed: service ${showValue(name)} exposes ports ${ports.join(', ')}`);
     return ports[0];
   }
-  if (!ports.includes(route.port)) throw new Error(`route ${where}: service "${name}" has no port ${route.port}: its ports are ${ports.join(', ')}`);
+  if (!ports.includes(route.port)) throw new Error(`routes[${i}].port ${showValue(route.port)} is not a port of service ${showValue(name)}: its ports are ${ports.join(', ')}`);
   return route.port;
 }

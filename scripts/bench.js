@@ -1,15 +1,21 @@
 #!/usr/bin/env node
-// npm run bench [-- --runs N]: how fast synth is, as ratios measured side by side in one run.
+// npm run bench [-- --runs N] [-- --validator] [-- --e2e]: how fast synth and the validator are, as ratios
+// measured side by side in one run.
 //
 //   floor      node -e "require('cdk8s-plus-28')"   loading the library, the least any synth does
 //   synth      node scripts/run.js main.ts          npm run synth, bundle reused
 //   synth-edit node scripts/run.js main.ts          npm run synth just after a source change
 //   ts-node    ts-node main.ts                      what `cdk8s init` puts in cdk8s.yaml
+//   validate-1 / validate-1k / validate-10k         npm run validate on 1, 1,000 and 10,000 objects
+//              (Deployment and Service pairs, each Service selecting its own Deployment's pods)
 //
 // The commands run interleaved (floor, synth, synth-edit, ts-node, floor, ...) so that load on the
 // machine affects them alike; each figure is the median of the runs. Then one cold `npm test`
 // (jest cache, tsc build info and ESLint cache cleared) is timed once.
-// Targets: synth <= 3x the floor; cold npm test <= 20 s.
+// Targets: synth <= 3x the floor; cold npm test <= 20 s; the validator linear in the number of
+// objects: (validate-10k - validate-1) <= 15x (validate-1k - validate-1), where 10x is linear and
+// a check that compares every object with every other would be near 100x.
+// --validator runs the validator cases only.
 //
 // With --e2e, also the real control plane (tools/control-plane), when its binaries are built:
 //   control-plane up   start etcd, apiserver, controller-manager, scheduler, kwok, three Ready nodes (median of 3)
@@ -25,15 +31,15 @@ const util = require('util');
 const root = path.resolve(__dirname, '..');
 function parseOptions() {
   try {
-    const { values } = util.parseArgs({ options: { runs: { type: 'string', default: '5' }, e2e: { type: 'boolean', default: false } } });
-    return { runs: Number(values.runs), withE2e: values.e2e };
+    const { values } = util.parseArgs({ options: { runs: { type: 'string', default: '5' }, validator: { type: 'boolean', default: false }, e2e: { type: 'boolean', default: false } } });
+    return { runs: Number(values.runs), validatorOnly: values.validator, withE2e: values.e2e };
   } catch {
-    return { runs: NaN, withE2e: false };
+    return { runs: NaN, validatorOnly: false, withE2e: false };
   }
 }
-const { runs, withE2e } = parseOptions();
+const { runs, validatorOnly, withE2e } = parseOptions();
 if (!Number.isInteger(runs) || runs < 1) {
-  console.error('usage: npm run bench -- [--runs N] [--e2e]');
+  console.error('usage: npm run bench -- [--runs N] [--validator] [--e2e]');
   process.exit(2);
 }
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
@@ -51,12 +57,50 @@ function time(command, args, before) {
   return ms;
 }
 
+/** A folder with `objects` objects: Deployments and the Services that select their pods. */
+function validatorInput(objects) {
+  const dir = path.join(outdir, `validate-${objects}`);
+  fs.mkdirSync(dir);
+  const docs = [];
+  for (let i = 0; docs.length < objects; i++) {
+    const labels = { app: `web-${i}` };
+    docs.push({
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `web-${i}`, namespace: 'bench' },
+      spec: {
+        replicas: 1, selector: { matchLabels: labels },
+        template: {
+          metadata: { labels },
+          spec: {
+            securityContext: { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+            containers: [{
+              name: 'app', image: 'example/app:1.0.0', ports: [{ name: 'http', containerPort: 8080 }],
+              securityContext: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+              resources: { requests: { cpu: '1m', memory: '1Mi' }, limits: { memory: '1Mi' } },
+            }],
+          },
+        },
+      },
+    });
+    if (docs.length < objects) {
+      docs.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: `web-${i}`, namespace: 'bench' }, spec: { selector: labels, ports: [{ port: 80, targetPort: 'http' }] } });
+    }
+  }
+  fs.writeFileSync(path.join(dir, 'objects.yaml'), docs.map((d) => JSON.stringify(d)).join('\n---\n'));
+  return dir;
+}
+const validate = (dir) => () => time(node, ['scripts/run.js', 'validator/cli.ts', '--cpu-budget', '100', '--memory-budget', '100Gi', dir]);
+
 const node = process.execPath;
 const cases = [
-  ['floor', () => time(node, ['-e', "require('cdk8s-plus-28')"])],
-  ['synth', () => time(node, ['scripts/run.js', 'main.ts', '--outdir', outdir])],
-  ['synth-edit', () => time(node, ['scripts/run.js', 'main.ts', '--outdir', outdir], () => fs.rmSync(bundleCache, { recursive: true, force: true }))],
-  ['ts-node', () => time(node, [require.resolve('ts-node/dist/bin.js'), 'main.ts', '--outdir', outdir])],
+  ...(validatorOnly ? [] : [
+    ['floor', () => time(node, ['-e', "require('cdk8s-plus-28')"])],
+    ['synth', () => time(node, ['scripts/run.js', 'main.ts', '--outdir', outdir])],
+    ['synth-edit', () => time(node, ['scripts/run.js', 'main.ts', '--outdir', outdir], () => fs.rmSync(bundleCache, { recursive: true, force: true }))],
+    ['ts-node', () => time(node, [require.resolve('ts-node/dist/bin.js'), 'main.ts', '--outdir', outdir])],
+  ]),
+  ['validate-1', validate(validatorInput(1))],
+  ['validate-1k', validate(validatorInput(1000))],
+  ['validate-10k', validate(validatorInput(10000))],
 ];
 
 const median = (xs) => {
@@ -64,17 +108,21 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-time(node, ['scripts/run.js', 'main.ts', '--outdir', outdir]); // warm the bundle and the disk cache
+if (!validatorOnly) time(node, ['scripts/run.js', 'main.ts', '--outdir', outdir]); // warm the bundle and the disk cache
+cases.find(([name]) => name === 'validate-1')[1](); // and the validator's
 const samples = Object.fromEntries(cases.map(([name]) => [name, []]));
 for (let i = 0; i < runs; i++) {
   for (const [name, measure] of cases) samples[name].push(measure());
 }
 const medians = Object.fromEntries(cases.map(([name]) => [name, median(samples[name])]));
 
-fs.rmSync(path.join(root, 'node_modules', '.cache', 'tsc'), { recursive: true, force: true });
-fs.rmSync(path.join(root, 'node_modules', '.cache', 'eslint'), { recursive: true, force: true });
-time('npx', ['jest', '--clearCache']);
-const testMs = time('npm', ['test', '--silent']);
+let testMs;
+if (!validatorOnly) {
+  fs.rmSync(path.join(root, 'node_modules', '.cache', 'tsc'), { recursive: true, force: true });
+  fs.rmSync(path.join(root, 'node_modules', '.cache', 'eslint'), { recursive: true, force: true });
+  time('npx', ['jest', '--clearCache']);
+  testMs = time('npm', ['test', '--silent']);
+}
 fs.rmSync(outdir, { recursive: true, force: true });
 
 const cpus = os.cpus();
@@ -83,14 +131,19 @@ console.log('');
 console.log('| command | median | × floor |');
 console.log('|---|---|---|');
 for (const [name] of cases) {
-  console.log(`| ${name} | ${Math.round(medians[name])} ms | ${(medians[name] / medians.floor).toFixed(2)} |`);
+  console.log(`| ${name} | ${Math.round(medians[name])} ms | ${medians.floor ? (medians[name] / medians.floor).toFixed(2) : ''} |`);
 }
-console.log(`| npm test (cold) | ${(testMs / 1000).toFixed(1)} s | |`);
+if (testMs !== undefined) console.log(`| npm test (cold) | ${(testMs / 1000).toFixed(1)} s | |`);
 console.log('');
+// The validator's own work, without starting node and reading the rules: less the one-object run.
+const scaling = (medians['validate-10k'] - medians['validate-1']) / (medians['validate-1k'] - medians['validate-1']);
 const checks = [
-  [`synth is ${(medians.synth / medians.floor).toFixed(2)}× the floor (target ≤ 3×)`, medians.synth <= 3 * medians.floor],
-  [`synth is ${(medians['ts-node'] / medians.synth).toFixed(1)}× faster than ts-node main.ts (target ≥ 5×)`, medians['ts-node'] >= 5 * medians.synth],
-  [`cold npm test takes ${(testMs / 1000).toFixed(1)} s (target ≤ 20 s)`, testMs <= 20000],
+  ...(validatorOnly ? [] : [
+    [`synth is ${(medians.synth / medians.floor).toFixed(2)}× the floor (target ≤ 3×)`, medians.synth <= 3 * medians.floor],
+    [`synth is ${(medians['ts-node'] / medians.synth).toFixed(1)}× faster than ts-node main.ts (target ≥ 5×)`, medians['ts-node'] >= 5 * medians.synth],
+    [`cold npm test takes ${(testMs / 1000).toFixed(1)} s (target ≤ 20 s)`, testMs <= 20000],
+  ]),
+  [`validating 10× the objects takes ${scaling.toFixed(1)}× the time (target ≤ 15×; 10× is linear)`, scaling <= 15],
 ];
 if (withE2e) {
   const up = spawnSync(node, ['scripts/run.js', 'tools/control-plane/up.ts', '--runs', '3'], { cwd: root, encoding: 'utf8', timeout: 15 * 60 * 1000 });

@@ -16,7 +16,7 @@
 import * as path from 'path';
 import type { Validation, ValidationContext } from 'cdk8s-cli/lib/plugins';
 import { DEFAULT_OPTIONS, RULES, isRuleOrFamily, validate } from './index';
-import { InputError, groupByFolder, readManifests } from './load';
+import { InputError, ReadBudget, groupByFolder, readManifests } from './load';
 import { ManifestSet } from './manifest-set';
 import { Finding, Manifest, PodSecurityLevel, ValidateOptions, objectRef } from './types';
 
@@ -61,12 +61,13 @@ export class KubernetesValidation implements Validation {
     const findings: Finding[] = [];
     const objects = new Map<string, Manifest>();
     let sets = 0;
+    const budget = new ReadBudget();
     try {
       // Each folder is one set: synth writes one folder per profile.
       for (const files of groupByFolder(context.manifests, false).values()) {
-        const manifests = files.flatMap(readManifests);
+        const manifests = files.flatMap((file) => readManifests(file, budget));
         for (const m of manifests) objects.set(`${m.file}\0${objectRef(m.object)}`, m);
-        findings.push(...validate(new ManifestSet(manifests, this.options.external), this.options));
+        for (const finding of validate(new ManifestSet(manifests, this.options.external), this.options)) findings.push(finding);
         sets++;
       }
     } catch (err) {
@@ -103,7 +104,7 @@ export class KubernetesValidation implements Validation {
  * a plain cdk8s app by metadata.name.
  */
 function resourceName(context: ValidationContext, finding: Finding, manifest: Manifest | undefined): string {
-  if (context.metadata[finding.object]) return finding.object;
+  if (Object.hasOwn(context.metadata, finding.object)) return finding.object;
   const name = manifest?.object?.metadata?.name;
-  return typeof name === 'string' && context.metadata[name] ? name : `${finding.object} (${path.basename(finding.file)})`;
+  return typeof name === 'string' && Object.hasOwn(context.metadata, name) ? name : `${finding.object} (${path.basename(finding.file)})`;
 }

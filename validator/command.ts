@@ -3,7 +3,7 @@
 import * as path from 'path';
 import * as util from 'util';
 import { DEFAULT_OPTIONS, RULES, familyOf, formatFinding, isRuleOrFamily, validate } from './index';
-import { EXIT, InputError, collectFiles, groupByFolder, readManifests } from './load';
+import { DEFAULT_LIMITS, EXIT, InputError, ReadBudget, ReadLimits, collectFiles, formatBytes, groupByFolder, readManifests } from './load';
 import { ManifestSet } from './manifest-set';
 import { parseQuantity } from './quantity';
 import { FAMILIES, Finding, Manifest, PodSecurityLevel, ValidateOptions } from './types';
@@ -23,6 +23,7 @@ interface CliArgs {
   readonly help: boolean;
   readonly listRules: boolean;
   readonly options: Required<ValidateOptions>;
+  readonly limits: ReadLimits;
 }
 
 const LEVELS: readonly PodSecurityLevel[] = ['restricted', 'baseline', 'privileged'];
@@ -48,15 +49,18 @@ export function usage(): string {
     '                               fine: Kind/name or Kind/namespace/name, e.g. Secret/web-tls',
     '  --skip RULE|FAMILY,...       leave out rules or whole families (see --list-rules)',
     '  --together                   check all inputs as one set, wherever they are',
+    `  --max-file-size SIZE         the largest file to read (default ${formatBytes(DEFAULT_LIMITS.maxFileBytes)}), e.g. 64Mi`,
+    `  --max-total-size SIZE        all files together (default ${formatBytes(DEFAULT_LIMITS.maxTotalBytes)}), e.g. 1Gi`,
     '  --list-rules                 list every rule with its family and what it checks',
     '  --help                       this text',
     '',
     'exit codes:',
-    `  ${EXIT.clean}  no findings                     ${EXIT.missingPath}  a path does not exist`,
+    `  ${EXIT.clean}  no findings                     ${EXIT.missingPath}  a path does not exist or cannot be read (FIFO, device, no permission)`,
     `  ${EXIT.findings}  findings                        ${EXIT.nothingToCheck}  nothing to check (no YAML files, or no objects in them)`,
     `  ${EXIT.usage}  bad option                      ${EXIT.notYaml}  a file is not valid YAML`,
     `                                     ${EXIT.notKubernetes}  a YAML document is not a Kubernetes object`,
     `                                     ${EXIT.internalError}  a bug in the validator (DEBUG=1 prints the stack)`,
+    `                                     ${EXIT.overLimit}  an input is over a limit (file size, all files, aliases, nesting)`,
   ].join('\n');
 }
 
@@ -82,6 +86,13 @@ function budget(flag: '--cpu-budget' | '--memory-budget', value: string): number
   return flag === '--cpu-budget' ? Math.round(parsed * 1000) : parsed / 2 ** 20;
 }
 
+/** A size flag's quantity, in bytes. */
+function size(flag: '--max-file-size' | '--max-total-size', value: string): number {
+  const parsed = parseQuantity(value);
+  if (parsed === undefined || !(parsed >= 1) || !Number.isSafeInteger(Math.floor(parsed))) throw new UsageError(`${flag} ${JSON.stringify(value)} is not a size such as 64Mi or 1Gi`);
+  return Math.floor(parsed);
+}
+
 /** The options of the command: the ones that take a value, and the switches. */
 const OPTIONS = {
   'format': { type: 'string' },
@@ -90,6 +101,8 @@ const OPTIONS = {
   'memory-budget': { type: 'string' },
   'external': { type: 'string', multiple: true },
   'skip': { type: 'string', multiple: true },
+  'max-file-size': { type: 'string' },
+  'max-total-size': { type: 'string' },
   'together': { type: 'boolean' },
   'list-rules': { type: 'boolean' },
   'help': { type: 'boolean' },
@@ -109,6 +122,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   const shortArgs = new Set<number>();
   const external: string[] = [];
   const skip: string[] = [];
+  let { maxFileBytes, maxTotalBytes } = DEFAULT_LIMITS;
   const { tokens } = util.parseArgs({ args: [...argv], options: OPTIONS, strict: false, allowPositionals: true, tokens: true });
   for (const token of tokens) {
     if (token.kind === 'positional') { paths.push(token.value); continue; }
@@ -144,11 +158,14 @@ export function parseArgs(argv: readonly string[]): CliArgs {
           external.push(ref);
         }
         break;
+      case 'max-file-size': maxFileBytes = size('--max-file-size', value); break;
+      case 'max-total-size': maxTotalBytes = size('--max-total-size', value); break;
       default: // skip
         for (const name of list()) {
           if (!isRuleOrFamily(name)) throw new UsageError(`--skip ${JSON.stringify(name)} is neither a rule nor a family`);
           skip.push(name);
         }
+        break;
     }
   }
   return {
@@ -158,6 +175,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     help: switches.has('help'),
     listRules: switches.has('list-rules'),
     options: { cpuBudgetMillis, memoryBudgetMiB, podSecurity, external, skip },
+    limits: { maxFileBytes, maxTotalBytes },
   };
 }
 
@@ -170,8 +188,9 @@ export interface CheckResult {
 }
 
 /** Reads the paths, groups them into sets and validates each set. */
-export function checkPaths(paths: readonly string[], options: Required<ValidateOptions>, together: boolean): CheckResult {
+export function checkPaths(paths: readonly string[], options: Required<ValidateOptions>, together: boolean, limits: ReadLimits = DEFAULT_LIMITS): CheckResult {
   const files = collectFiles(paths);
+  const budget = new ReadBudget(limits);
   const findings: Finding[] = [];
   let objects = 0;
   const errors: InputError[] = [];
@@ -179,15 +198,17 @@ export function checkPaths(paths: readonly string[], options: Required<ValidateO
   for (const setFiles of sets.values()) {
     const manifests: Manifest[] = [];
     for (const file of setFiles) {
+      if (budget.exhausted) break; // said once: the files together are over the limit
       try {
-        manifests.push(...readManifests(file));
+        for (const manifest of readManifests(file, budget)) manifests.push(manifest);
       } catch (err) {
         if (err instanceof InputError) errors.push(err);
         else throw err;
       }
     }
     objects += manifests.length;
-    if (errors.length === 0) findings.push(...validate(new ManifestSet(manifests, options.external), options));
+    // One by one: a spread of a few hundred thousand findings would overflow the call stack.
+    if (errors.length === 0) for (const finding of validate(new ManifestSet(manifests, options.external), options)) findings.push(finding);
   }
   if (errors.length > 0) throw new AggregateInputError(errors);
   if (objects === 0) throw new InputError(`${paths.join(', ')}: no Kubernetes objects in ${files.length === 1 ? 'this file' : `these ${files.length} files`}`, EXIT.nothingToCheck);
@@ -226,7 +247,7 @@ export function runValidate(argv: readonly string[], io: CliIo = PROCESS_IO, env
         : listRules());
       return EXIT.clean;
     }
-    const result = checkPaths(args.paths.map((p) => path.normalize(p)), args.options, args.together);
+    const result = checkPaths(args.paths.map((p) => path.normalize(p)), args.options, args.together, args.limits);
     const exitCode = result.findings.length > 0 ? EXIT.findings : EXIT.clean;
     const summary = `${plural(result.objects, 'object')} in ${plural(result.files, 'file')} (${plural(result.sets, 'set')} checked together)`;
     if (format === 'json') {

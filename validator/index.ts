@@ -1,4 +1,6 @@
 import { ManifestSet } from './manifest-set';
+import { BATCH_HARDENING_RULES, BATCH_SCHEMA_RULES } from './rules/batch';
+import { GATEWAY_RULES } from './rules/gateway';
 import { HARDENING_RULES } from './rules/hardening';
 import { POD_SECURITY_RULES } from './rules/pod-security';
 import { POLICY_RULES } from './rules/policy';
@@ -12,7 +14,10 @@ export { ManifestSet, EXTERNAL_REFS_ANNOTATION } from './manifest-set';
 export { parseQuantity } from './quantity';
 
 /** Every rule, in the order findings are reported. */
-export const RULES: readonly Rule[] = [...SCHEMA_RULES, ...POD_SECURITY_RULES, ...WIRING_RULES, ...RUNS_ON_MINIKUBE, ...POLICY_RULES, ...HARDENING_RULES];
+export const RULES: readonly Rule[] = [
+  ...SCHEMA_RULES, ...BATCH_SCHEMA_RULES, ...POD_SECURITY_RULES, ...WIRING_RULES, ...GATEWAY_RULES, ...RUNS_ON_MINIKUBE,
+  ...POLICY_RULES, ...HARDENING_RULES, ...BATCH_HARDENING_RULES,
+];
 
 export const DEFAULT_OPTIONS: Required<ValidateOptions> = {
   cpuBudgetMillis: 1000,

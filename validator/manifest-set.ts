@@ -18,6 +18,8 @@ export const CLUSTER_SCOPED = new Set([
   'ValidatingAdmissionPolicyBinding', 'CertificateSigningRequest', 'ClusterTrustBundle', 'ComponentStatus', 'FlowSchema',
   'PriorityLevelConfiguration', 'ClusterCIDR', 'IPAddress', 'ResourceClass', 'StorageVersion', 'SelfSubjectReview',
   'SelfSubjectAccessReview', 'SelfSubjectRulesReview', 'SubjectAccessReview', 'TokenReview',
+  // Custom resources that are cluster-scoped by their CustomResourceDefinition.
+  'GatewayClass',
 ]);
 
 /** A label selector: `matchLabels` and `matchExpressions`. */
@@ -33,7 +35,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 /** Whether a label selector selects these labels. An empty selector selects everything. */
 export function selectorMatches(selector: LabelSelector, labels: Readonly<Record<string, unknown>>): boolean {
   for (const [key, value] of Object.entries(isObject(selector.matchLabels) ? selector.matchLabels : {})) {
-    if (labels[key] !== value) return false;
+    if (!Object.hasOwn(labels, key) || labels[key] !== value) return false;
   }
   for (const e of Array.isArray(selector.matchExpressions) ? selector.matchExpressions : []) {
     const key = String(e?.key);
@@ -65,11 +67,17 @@ export function isEmptySelector(selector: LabelSelector | undefined): boolean {
       && (!Array.isArray(selector.matchExpressions) || selector.matchExpressions.length === 0));
 }
 
-/** The namespace an object lives in ('' when the manifest leaves it to kubectl). */
+/** Where kubectl puts an object whose manifest names no namespace (with no `-n` and no context namespace). */
+export const DEFAULT_NAMESPACE = 'default';
+
+/**
+ * The namespace an object lives in: '' for cluster-scoped kinds, `default` when the manifest
+ * leaves it out (as kubectl does), so that both spellings of the default namespace are one.
+ */
 export function namespaceOf(object: { kind?: unknown; metadata?: { namespace?: unknown } }): string {
   if (CLUSTER_SCOPED.has(String(object?.kind))) return '';
   const namespace = object?.metadata?.namespace;
-  return typeof namespace === 'string' ? namespace : '';
+  return typeof namespace === 'string' && namespace !== '' ? namespace : DEFAULT_NAMESPACE;
 }
 
 function nameOf(object: { metadata?: { name?: unknown } }): string | undefined {
@@ -81,25 +89,55 @@ function externalRefsOf(annotations: unknown): string[] {
   return isObject(annotations) ? externalRefs(annotations) : [];
 }
 
+/** The pod templates of one namespace, indexed by label, to find what a selector selects. */
+interface PodIndex {
+  readonly all: PodSpecAt[];
+  /** Pods by label key, then by label value. */
+  readonly byLabel: Map<string, Map<unknown, PodSpecAt[]>>;
+  /** Pods by label key, whatever the value. */
+  readonly byKey: Map<string, PodSpecAt[]>;
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** A selector written out the same way whatever the order of its keys, to remember what it selects. */
+function selectorKey(selector: LabelSelector): string {
+  const labels = isObject(selector.matchLabels) ? Object.entries(selector.matchLabels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : [];
+  return JSON.stringify([labels, Array.isArray(selector.matchExpressions) ? selector.matchExpressions : []]);
+}
+
 /**
  * Objects that are applied together: what one `kubectl apply` sends to one cluster. Rules that
  * relate objects to each other (selectors, references, the budget) look only within one set.
+ *
+ * Lookups go through indexes built once (by kind, by name, by namespace and label), so that
+ * checking a set takes time in proportion to its size, not to its size squared.
  */
 export class ManifestSet {
   private pods?: PodSpecAt[];
   private allContainers?: ContainerAt[];
   private readonly index = new Map<string, Manifest[]>();
+  private readonly kinds = new Map<unknown, Manifest[]>();
+  private podIndexes?: Map<string, PodIndex>;
+  private readonly selections = new Map<string, PodSpecAt[]>();
+  private readonly memos = new Map<string, unknown>();
+  private readonly externalSet: ReadonlySet<string>;
 
   /**
    * @param manifests the objects
    * @param external objects known to exist in the cluster: `Kind/name` or `Kind/namespace/name`
    */
-  constructor(public readonly manifests: readonly Manifest[], private readonly external: readonly string[] = []) {
+  constructor(public readonly manifests: readonly Manifest[], external: readonly string[] = []) {
+    this.externalSet = new Set(external);
     for (const manifest of manifests) {
+      pushTo(this.kinds, manifest.object?.kind, manifest);
       const name = nameOf(manifest.object);
       if (name === undefined) continue;
-      const key = `${manifest.object.kind}/${namespaceOf(manifest.object)}/${name}`;
-      this.index.set(key, [...(this.index.get(key) ?? []), manifest]);
+      pushTo(this.index, `${manifest.object.kind}/${namespaceOf(manifest.object)}/${name}`, manifest);
     }
   }
 
@@ -120,9 +158,9 @@ export class ManifestSet {
     return this.allContainers;
   }
 
-  /** The objects of one kind. */
-  ofKind(kind: string): Manifest[] {
-    return this.manifests.filter((m) => m.object?.kind === kind);
+  /** The objects of one kind (the list is shared: do not change it). */
+  ofKind(kind: string): readonly Manifest[] {
+    return this.kinds.get(kind) ?? [];
   }
 
   /** The object of that kind and name in the namespace, if the set holds it. */
@@ -135,9 +173,60 @@ export class ManifestSet {
     return [...this.index.values()].filter((list) => list.length > 1);
   }
 
+  /**
+   * Something derived from the set, computed once: rules use it for their own indexes.
+   * @param key names what is computed; the same key must always build the same thing
+   */
+  memo<T>(key: string, build: () => T): T {
+    if (!this.memos.has(key)) this.memos.set(key, build());
+    return this.memos.get(key) as T;
+  }
+
+  private podIndex(namespace: string): PodIndex | undefined {
+    if (!this.podIndexes) {
+      this.podIndexes = new Map();
+      for (const pod of this.podSpecs) {
+        const ns = namespaceOf(pod.manifest.object);
+        let index = this.podIndexes.get(ns);
+        if (!index) this.podIndexes.set(ns, index = { all: [], byLabel: new Map(), byKey: new Map() });
+        index.all.push(pod);
+        for (const [key, value] of Object.entries(pod.labels)) {
+          pushTo(index.byKey, key, pod);
+          let values = index.byLabel.get(key);
+          if (!values) index.byLabel.set(key, values = new Map());
+          pushTo(values, value, pod);
+        }
+      }
+    }
+    return this.podIndexes.get(namespace);
+  }
+
+  /** The pod templates in a namespace. */
+  podsIn(namespace: string): readonly PodSpecAt[] {
+    return this.podIndex(namespace)?.all ?? [];
+  }
+
   /** The pod templates in a namespace that a selector selects. */
   podsSelectedBy(namespace: string, selector: LabelSelector): PodSpecAt[] {
-    return this.podSpecs.filter((p) => namespaceOf(p.manifest.object) === namespace && selectorMatches(selector, p.labels));
+    const key = `${namespace}\0${selectorKey(selector)}`;
+    let selected = this.selections.get(key);
+    if (!selected) {
+      const index = this.podIndex(namespace);
+      // The fewest candidates any one condition allows; each candidate is then checked in full.
+      let candidates = index?.all ?? [];
+      const narrow = (list: PodSpecAt[] | undefined) => {
+        if ((list?.length ?? 0) < candidates.length) candidates = list ?? [];
+      };
+      if (index) {
+        for (const [label, value] of Object.entries(isObject(selector.matchLabels) ? selector.matchLabels : {})) narrow(index.byLabel.get(label)?.get(value));
+        for (const e of Array.isArray(selector.matchExpressions) ? selector.matchExpressions : []) {
+          if (e?.operator === 'In' || e?.operator === 'Exists') narrow(index.byKey.get(String(e.key)));
+        }
+      }
+      selected = candidates.filter((p) => selectorMatches(selector, p.labels));
+      this.selections.set(key, selected);
+    }
+    return selected;
   }
 
   /**
@@ -147,9 +236,9 @@ export class ManifestSet {
    */
   isExternal(from: Manifest, kind: string, name: string): boolean {
     const wanted = `${kind}/${name}`;
-    if (this.declaredExternal(from).includes(wanted)) return true;
     const namespace = namespaceOf(from.object);
-    return this.external.some((ref) => ref === wanted || ref === `${kind}/${namespace}/${name}`);
+    if (this.externalSet.has(wanted) || this.externalSet.has(`${kind}/${namespace}/${name}`)) return true;
+    return this.declaredExternal(from).includes(wanted);
   }
 
   /**

@@ -64,7 +64,8 @@ export function replicasOf(object: K8sObject): number {
 
 /** The pod template of an object, if its kind makes pods (a Pod is its own template). */
 export function podTemplateOf(object: K8sObject): PodTemplate | undefined {
-  const segments = TEMPLATE_PATHS[object?.kind];
+  // Kinds come from the input: `constructor` or `__proto__` must not find Object's own properties.
+  const segments = typeof object?.kind === 'string' && Object.hasOwn(TEMPLATE_PATHS, object.kind) ? TEMPLATE_PATHS[object.kind] : undefined;
   if (!segments || object.apiVersion === undefined) return undefined;
   const template = segments.reduce<unknown>((node, key) => (isObject(node) ? node[key] : undefined), object);
   if (!isObject(template) || !isObject(template.spec)) return undefined;

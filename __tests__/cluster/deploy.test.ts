@@ -13,7 +13,10 @@ import { EXAMPLES } from '../../examples';
 
 const KNOWN = EXAMPLES.map((e) => e.name).join(', ');
 
-const ALLOWLIST_ARGS = PRUNE_ALLOWLIST.map((k) => `--prune-allowlist=${k}`);
+/** The allowlist on a cluster without the Gateway API CRDs: kubectl refuses kinds the cluster does not serve. */
+const GATEWAY_KINDS = ['gateway.networking.k8s.io/v1/Gateway', 'gateway.networking.k8s.io/v1/HTTPRoute'];
+const ALLOWLIST_ARGS = PRUNE_ALLOWLIST.filter((k) => !GATEWAY_KINDS.includes(k)).map((k) => `--prune-allowlist=${k}`);
+const CRD_QUERY = ['get', 'customresourcedefinitions', 'gateways.gateway.networking.k8s.io', 'httproutes.gateway.networking.k8s.io', '--output=name', '--request-timeout=60s'];
 
 /** A repository root whose dist/ holds the synthetic shop example, for kinds the examples do not have yet. */
 function shopRoot(objects: K8sObject[] = shopObjects()): string {
@@ -86,6 +89,7 @@ describe('the planned kubectl invocations', () => {
     expect(kubectl.calls).toEqual([
       ['config', 'current-context'],
       ['version', '--output=json', '--request-timeout=60s'],
+      CRD_QUERY,
       ['apply', '-f', 'dist/k3s/services.yaml', '--prune', '-l', 'app.kubernetes.io/part-of=services-demo', ...ALLOWLIST_ARGS,
         '--validate=strict', '--warnings-as-errors', '--request-timeout=60s'],
       ['rollout', 'status', '-n', 'services-demo', 'deployment/web', '--timeout=300s'],
@@ -100,7 +104,7 @@ describe('the planned kubectl invocations', () => {
     const kubectl = fakeKubectl(HEALTHY);
     expect(await runDeploy(['shop'], shopDeps(kubectl))).toBe(0);
     expect(kubectl.calls.filter((c) => c[0] === 'rollout').map((c) => c[4])).toEqual(['deployment/web', 'statefulset/db', 'daemonset/node-agent']);
-    expect(kubectl.calls.filter((c) => c[0] === 'get').map((c) => c[1])).toEqual(['ingressclasses', 'storageclasses', 'secret']);
+    expect(kubectl.calls.filter((c) => c[0] === 'get').map((c) => c[1])).toEqual(['ingressclasses', 'storageclasses', 'customresourcedefinitions', 'secret']);
   });
 
   test('the Secrets that pods read and that are created out of band are looked up after the apply', async () => {
@@ -273,5 +277,59 @@ describe('error paths: one line that says what to do', () => {
   test('server version answer without a server part counts as unreachable', async () => {
     const kubectl = fakeKubectl([[startsWith('version'), { code: 0, stdout: '{"clientVersion":{}}' }]], HEALTHY);
     await expect(run(kubectl)).rejects.toThrow('cannot reach the cluster of context "minikube": no answer');
+  });
+});
+
+describe('Gateway API: its CRDs and the profile\'s GatewayClass are checked before the apply', () => {
+  const GATEWAY_CRDS = ['gateways.gateway.networking.k8s.io', 'httproutes.gateway.networking.k8s.io'];
+  /** kubectl get crd NAME...: the names it has on stdout, a NotFound line per missing one on stderr (exit 1). */
+  const crds = (installed: string[]): Rule => [startsWith('get', 'customresourcedefinitions'), (args) => {
+    const wanted = args.slice(2).filter((a) => !a.startsWith('--'));
+    const missing = wanted.filter((n) => !installed.includes(n));
+    return {
+      code: missing.length > 0 ? 1 : 0,
+      stdout: wanted.filter((n) => installed.includes(n)).map((n) => `customresourcedefinition.apiextensions.k8s.io/${n}\n`).join(''),
+      stderr: missing.map((n) => `Error from server (NotFound): customresourcedefinitions.apiextensions.k8s.io "${n}" not found\n`).join(''),
+    };
+  }];
+  const classes = (...names: string[]): Rule => [startsWith('get', 'gatewayclasses'), { stdout: JSON.stringify({ items: names.map((name) => ({ metadata: { name } })) }) }];
+
+  test('the CRDs are missing: one line naming the first missing CRD and the guide\'s install step, nothing applied', async () => {
+    const kubectl = fakeKubectl([crds(['gateways.gateway.networking.k8s.io'])], HEALTHY);
+    await expect(runDeploy(['gateway'], deps(kubectl))).rejects.toThrow(new UserError(
+      'gateway needs the CustomResourceDefinition httproutes.gateway.networking.k8s.io, which this cluster does not have: '
+      + 'install it as examples/gateway/README.md, "Install the Gateway API" shows, then run npm run deploy -- gateway again'));
+    expect(kubectl.calls.find((c) => c[1] === 'customresourcedefinitions')).toEqual(['get', 'customresourcedefinitions', ...GATEWAY_CRDS, '--output=name', '--request-timeout=60s']);
+    expect(kubectl.calls.some((c) => c[0] === 'apply')).toBe(false);
+  });
+
+  test('the GatewayClass of the profile is missing, and another profile fits', async () => {
+    const kubectl = fakeKubectl([crds(GATEWAY_CRDS), classes('traefik')], HEALTHY);
+    await expect(runDeploy(['gateway'], deps(kubectl))).rejects.toThrow(new UserError(
+      'profile minikube needs GatewayClass "eg", which this cluster does not have (it has: traefik): set up the implementation as examples/gateway/README.md shows; '
+      + 'or deploy with the profile that fits this cluster: npm run deploy -- gateway k3s'));
+    expect(kubectl.calls.some((c) => c[0] === 'apply')).toBe(false);
+  });
+
+  test('CRDs and class present: applied with Gateway and HTTPRoute on the prune allowlist', async () => {
+    const kubectl = fakeKubectl([crds(GATEWAY_CRDS), classes('eg')], HEALTHY);
+    await expect(runDeploy(['gateway'], deps(kubectl))).resolves.toBe(0);
+    const apply = kubectl.calls.find((c) => c[0] === 'apply')!;
+    expect(apply).toEqual(expect.arrayContaining(['--prune-allowlist=gateway.networking.k8s.io/v1/Gateway', '--prune-allowlist=gateway.networking.k8s.io/v1/HTTPRoute']));
+  });
+
+  test('on a cluster with the Gateway API, every example\'s prune allowlist has its kinds; without it, none has', async () => {
+    const withCrds = fakeKubectl([crds(GATEWAY_CRDS)], HEALTHY);
+    await runDeploy(['services'], deps(withCrds));
+    expect(withCrds.calls.find((c) => c[0] === 'apply')).toEqual(expect.arrayContaining(GATEWAY_KINDS.map((k) => `--prune-allowlist=${k}`)));
+    const without = fakeKubectl(HEALTHY);
+    await runDeploy(['services'], deps(without));
+    expect(without.calls.find((c) => c[0] === 'apply')!.filter((a) => a.includes('gateway.networking.k8s.io'))).toEqual([]);
+  });
+
+  test('a failure to list the CRDs that is not NotFound is reported as such', async () => {
+    const kubectl = fakeKubectl([[startsWith('get', 'customresourcedefinitions'), { code: 1, stderr: 'Error from server (Forbidden): customresourcedefinitions.apiextensions.k8s.io is forbidden\n' }]], HEALTHY);
+    await expect(runDeploy(['gateway'], deps(kubectl))).rejects.toThrow(new UserError(
+      'cannot list customresourcedefinitions: Error from server (Forbidden): customresourcedefinitions.apiextensions.k8s.io is forbidden'));
   });
 });

@@ -13,7 +13,7 @@ export const startsWith = (...prefix: string[]) => (args: string[]) => prefix.ev
 
 export const SERVER_VERSION = JSON.stringify({ clientVersion: { major: '1', minor: '32' }, serverVersion: { major: '1', minor: '31', gitVersion: 'v1.31.2' } });
 
-/** A reachable cluster with context "minikube", the IngressClass nginx and the default StorageClass standard. */
+/** A reachable cluster with context "minikube", the IngressClass nginx and the default StorageClass standard, and no CRDs. */
 export const HEALTHY: Rule[] = [
   [startsWith('config', 'current-context'), { stdout: 'minikube\n' }],
   [startsWith('version'), { stdout: SERVER_VERSION }],
@@ -21,6 +21,11 @@ export const HEALTHY: Rule[] = [
   [startsWith('get', 'storageclasses'), {
     stdout: JSON.stringify({ items: [{ metadata: { name: 'standard', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } } }] }),
   }],
+  // No custom resources: kubectl reports each CRD asked for as missing.
+  [startsWith('get', 'customresourcedefinitions'), (args) => ({
+    code: 1,
+    stderr: args.slice(2).filter((a) => !a.startsWith('--')).map((n) => `Error from server (NotFound): customresourcedefinitions.apiextensions.k8s.io "${n}" not found\n`).join(''),
+  })],
   [startsWith('apply'), { stdout: 'namespace/x configured\n' }],
   [startsWith('rollout', 'status'), (args) => ({ stdout: `${args[4]} successfully rolled out\n` })],
   [startsWith('get', 'namespace'), (args) => ({ stdout: `namespace/${args[2]}\n` })],

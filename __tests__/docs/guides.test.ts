@@ -103,10 +103,8 @@ describe('npm run docs', () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'docs-run-'));
     fs.cpSync(path.join(ROOT, 'dist'), path.join(tmp, 'dist'), { recursive: true });
     fs.writeFileSync(path.join(tmp, 'README.md'), read('README.md'));
-    for (const e of EXAMPLES) {
-      fs.mkdirSync(path.join(tmp, 'examples', e.name), { recursive: true });
-      fs.writeFileSync(path.join(tmp, guidePath(e.name)), read(guidePath(e.name)));
-    }
+    // Each example's folder: its guide, and the files the guide applies (a GatewayClass, ...).
+    for (const e of EXAMPLES) fs.cpSync(path.join(ROOT, 'examples', e.name), path.join(tmp, 'examples', e.name), { recursive: true });
     return tmp;
   }
   const quietly = (f: () => number) => {

@@ -1,6 +1,6 @@
 import { App, Testing } from 'cdk8s';
 import { getProfile } from '../../examples/profiles';
-import { SidecarsExample, WORKER_SCRIPT } from '../../examples/sidecars/chart';
+import { RENDER_CONFIG_SCRIPT, SidecarsExample, WORKER_SCRIPT } from '../../examples/sidecars/chart';
 import { K8sObject, findObject, synthExample } from '../helpers';
 
 interface Mount { name: string; mountPath: string; readOnly?: boolean }
@@ -67,9 +67,26 @@ describe('sidecars example', () => {
     });
   });
 
+  describe('classic init container (worker)', () => {
+    test('render-config writes the file the worker reads, through an emptyDir, from the downward API', () => {
+      const render: K8sObject = container(worker, 'render-config');
+      expect(render.restartPolicy).toBeUndefined();
+      expect(sharedEmptyDir(worker, 'render-config', 'worker')).toBe('config');
+      expect(onVolume(render, '/config/worker.env')).toEqual(onVolume(container(worker, 'worker'), '/etc/worker/worker.env'));
+      expect(RENDER_CONFIG_SCRIPT).toContain('> /config/worker.env');
+      expect(WORKER_SCRIPT.split('\n')[0]).toBe('. /etc/worker/worker.env');
+      expect(render.env.map((e: K8sObject) => [e.name, e.valueFrom.fieldRef.fieldPath])).toEqual([['POD_NAME', 'metadata.name'], ['NODE_NAME', 'spec.nodeName']]);
+    });
+
+    test('the worker may only read the rendered config', () => {
+      const mount = (container(worker, 'worker').volumeMounts ?? []).find((m) => m.name === 'config');
+      expect(mount).toEqual({ name: 'config', mountPath: '/etc/worker', readOnly: true });
+    });
+  });
+
   describe('native sidecar (worker)', () => {
-    test('the shipper is an init container with restartPolicy Always', () => {
-      expect(worker.initContainers.map((c: Container) => [c.name, c.restartPolicy])).toEqual([['log-shipper', 'Always']]);
+    test('the shipper is an init container with restartPolicy Always, after the classic init container', () => {
+      expect(worker.initContainers.map((c: Container) => [c.name, c.restartPolicy])).toEqual([['render-config', undefined], ['log-shipper', 'Always']]);
       expect(worker.containers.map((c: Container) => c.name)).toEqual(['worker']);
     });
 
@@ -88,7 +105,7 @@ describe('sidecars example', () => {
     test('nativeWorkerShipper: false makes it a classic sidecar, for comparison', () => {
       const classic = Testing.synth(new SidecarsExample(new App(), 'sidecars', { profile: getProfile('minikube'), nativeWorkerShipper: false }));
       const spec = findObject(classic, 'Deployment', 'worker').spec.template.spec;
-      expect(spec.initContainers).toBeUndefined();
+      expect(spec.initContainers.map((c: Container) => c.name)).toEqual(['render-config']);
       expect(spec.containers.map((c: Container) => [c.name, c.restartPolicy])).toEqual([['worker', undefined], ['log-shipper', undefined]]);
       expect(sharedEmptyDir(spec, 'worker', 'log-shipper')).toBe('logs');
     });

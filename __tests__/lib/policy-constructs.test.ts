@@ -41,7 +41,7 @@ describe('LeastPrivilege', () => {
     ['no verb', { name: 'r', permissions: [{ resources: ['pods'], verbs: [] }] }, 'permissions[0].verbs is empty: name at least one of get, list, watch, create, update, patch, delete, deletecollection'],
     ['list by name', { name: 'r', permissions: [{ resources: ['configmaps'], resourceNames: ['a'], verbs: ['get', 'list'] }] }, 'permissions[0].verbs "list" cannot be limited by resourceNames: a list request names no object'],
     ['empty names', { name: 'r', permissions: [{ resources: ['configmaps'], resourceNames: [], verbs: ['get'] }] }, 'permissions[0].resourceNames is empty: leave it out to grant every object, or name at least one'],
-    ['a bad name', { name: 'Reader', permissions: [{ resources: ['pods'], verbs: ['get'] }] }, 'name "Reader" is not a DNS label: use at most 63 lowercase letters, digits and \'-\', starting with a letter and ending with a letter or digit'],
+    ['a bad name', { name: 'Reader', permissions: [{ resources: ['pods'], verbs: ['get'] }] }, 'name "Reader" is not a DNS label: use at most 63 lowercase letters, digits and \'-\', starting and ending with a letter or digit'],
   ])('refuses %s', (_case, props, message) => {
     expect(() => new LeastPrivilege(chart(), 'Access', props)).toThrow(new Error(message));
   });
@@ -73,7 +73,7 @@ describe('ContainerDefaults and containerWithDefaultResources', () => {
     const container = findObject(Testing.synth(c), 'Deployment', 'd').spec.template.spec.containers[0];
     expect(container.resources).toBeUndefined();
     expect(container.securityContext).toMatchObject({ runAsUser: 65534, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
-    expect(() => containerWithDefaultResources({ name: 'd', image: 'busybox', user: 65534 })).toThrow(new Error('container "d" image "busybox" is not pinned: add a version tag, e.g. "busybox:1.2.3"'));
+    expect(() => containerWithDefaultResources({ name: 'd', image: 'busybox', user: 65534 })).toThrow(new Error('image "busybox" is not pinned: add a version tag, e.g. "busybox:1.2.3"'));
   });
 });
 

@@ -64,21 +64,4 @@ describe('Postgres', () => {
     expect(sts.spec.template.spec.volumes.map((v: K8sObject) => v.name).sort()).toEqual(['run', 'tmp']);
     expect(Postgres.PGDATA).toBe('/var/lib/postgresql/data/pgdata');
   });
-
-  test.each<[string, Partial<PostgresProps>, string]>([
-    ['a name that is not a DNS label', { name: 'Postgres' }, 'name "Postgres" is not a DNS label: use at most 63 lowercase letters, digits and \'-\', starting with a letter and ending with a letter or digit'],
-    ['a name longer than 52 characters', { name: 'p'.repeat(53) }, `name "${'p'.repeat(53)}" has 53 characters: a StatefulSet name longer than 52 leaves its pods without a controller-revision-hash label`],
-    ['a database name with an underscore', { database: 'my_app' }, 'database "my_app" is not a DNS label: use at most 63 lowercase letters, digits and \'-\', starting with a letter and ending with a letter or digit'],
-    ['a Secret name with capitals', { credentials: { secretName: 'Creds' } }, 'credentials.secretName "Creds" is not a DNS label: use at most 63 lowercase letters, digits and \'-\', starting with a letter and ending with a letter or digit'],
-    ['negative replicas', { replicas: -1 }, 'replicas -1 is outside 0-100'],
-    ['an empty volume', { storageGiB: 0 }, 'storageGiB 0 is outside 1-65536'],
-    ['an unpinned image', { image: 'postgres' }, 'container "postgres" image "postgres" is not pinned: add a version tag, e.g. "postgres:1.2.3"'],
-    ['the root user', { user: 0 }, 'container "postgres" user 0 is outside 1-2147483647'],
-  ])('refuses %s', (_, props, message) => {
-    expect(() => postgres(props)).toThrow(new Error(message));
-  });
-
-  test('refuses a pod ordinal the StatefulSet does not have', () => {
-    expect(() => postgres({ replicas: 2 }).podHost(2)).toThrow(new Error('ordinal 2 is outside 0-1'));
-  });
 });

@@ -78,6 +78,33 @@ describe('cdk8s validation plugin', () => {
     expect(result.violations.map((v) => v.ruleName)).toEqual(['input']);
   });
 
+  test('hostile YAML in a synthesized file fails the report with the same message as npm run validate, not an exception', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-hostile-'));
+    try {
+      const bomb = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 9 }, (_, i) => `a${i + 1}: &a${i + 1} [${Array(10).fill(`*a${i}`).join(', ')}]`)];
+      const files: Record<string, string> = {
+        'bomb.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata:\n  ${bomb.join('\n  ')}\n`,
+        'alias.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: *nowhere\n',
+        'kind.yaml': 'apiVersion: v1\nkind: constructor\nmetadata: {name: a}\nspec: {template: {spec: {}}}\n',
+      };
+      const messages: string[] = [];
+      for (const [name, text] of Object.entries(files)) {
+        fs.writeFileSync(path.join(dir, name), text);
+        const result = (await report(new KubernetesValidation(), [path.join(dir, name)])).toJson();
+        expect(result.summary.status).toBe('failure');
+        // An input problem says what is wrong in its recommendation; a rule's finding is a violation of the rule.
+        messages.push(...result.violations.map((v) => (v.ruleName === 'input' ? `input: ${path.relative(dir, v.recommendation)}` : v.ruleName)));
+      }
+      expect(messages).toEqual([
+        'input: bomb.yaml: document 1: its aliases expand it to more than 1000000 values (an alias bomb?): write the repeated parts out',
+        'input: alias.yaml: document 1: not valid YAML: an alias names no anchor set before it: nowhere',
+        'api-version (schema)',
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('synth writes construct-metadata.json, keyed as the validator names objects, only when cdk8s synth asks', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-test-'));
     const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);

@@ -246,6 +246,26 @@ describe('wiring', () => {
 });
 
 describe('schema', () => {
+  const CRD_REF = 'k8s-by-example/external-refs';
+  const route = (annotations?: Record<string, string>): K8sObject => ({
+    apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r', namespace: 'test', annotations },
+    spec: { rules: [] },
+  });
+
+  test('a custom resource whose object lists a CRD of its group as external is accepted; another group\'s CRD does not count', () => {
+    expect(check([route({ [CRD_REF]: 'CustomResourceDefinition/httproutes.gateway.networking.k8s.io' })])).toEqual([]);
+    expect(check([route({ [CRD_REF]: 'CustomResourceDefinition/certificates.cert-manager.io' })])).toEqual(['api-version']);
+    expect(check([route()])).toEqual(['api-version']);
+  });
+
+  test('a GatewayClass is cluster-scoped: the same name under two namespaces is one object, defined twice', () => {
+    const gatewayClass = (namespace: string): K8sObject => ({
+      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: 'eg', namespace },
+      spec: { controllerName: 'gateway.envoyproxy.io/gatewayclass-controller' },
+    });
+    expect(check([gatewayClass('a'), gatewayClass('b')], { external: ['CustomResourceDefinition/gatewayclasses.gateway.networking.k8s.io'] })).toEqual(['unique-object']);
+  });
+
   test('accepts what kubectl writes: null timestamps, empty status, empty resources', () => {
     const [deployment] = parseManifests('kubectl.yaml', [
       'apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  creationTimestamp: null', '  name: web',

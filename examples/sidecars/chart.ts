@@ -24,11 +24,23 @@ const WORKER_IMAGE_TAG = '1.36.1';
  * output: only the log shipper makes the lines visible.
  */
 export const WORKER_SCRIPT = [
+  '. /etc/worker/worker.env',
   'log() { echo "$(date +%T) worker: $*" >> /var/log/app/worker.log; }',
   'trap \'log "got SIGTERM, finishing the current job (3 s)"; sleep 3; log "stopped"; exit 0\' TERM',
-  'log started',
+  'log "started as $WORKER_ID, a job every $INTERVAL s"',
   'n=0',
-  'while true; do n=$((n + 1)); log "job $n done"; sleep 5 & wait $!; done',
+  'while true; do n=$((n + 1)); log "job $n done"; sleep "$INTERVAL" & wait $!; done',
+].join('\n');
+
+/**
+ * The classic init container of the worker: renders the worker's configuration from what only
+ * the running pod knows (its name and node, from the downward API) into an emptyDir, and exits.
+ * The worker starts only after it succeeded, so the file is always there when the worker reads it.
+ */
+export const RENDER_CONFIG_SCRIPT = [
+  'printf \'WORKER_ID=%s@%s\\nINTERVAL=%s\\n\' "$POD_NAME" "$NODE_NAME" 5 > /config/worker.env',
+  'echo "render-config: wrote /config/worker.env"',
+  'cat /config/worker.env',
 ].join('\n');
 
 /**
@@ -40,7 +52,9 @@ export const WORKER_SCRIPT = [
  *
  * `worker` (a native sidecar): the shipper is an init container with `restartPolicy: Always`.
  * The kubelet starts it before the worker and stops it only after the worker has exited, so it
- * ships the worker's first and last lines.
+ * ships the worker's first and last lines. Before it, a classic init container renders the
+ * worker's configuration file and exits: init containers run one after another, each to
+ * completion (a sidecar: until it has started), before the pod's containers.
  */
 export class SidecarsExample extends NamespacedChart {
   public readonly web: WebApp;
@@ -71,6 +85,24 @@ export class SidecarsExample extends NamespacedChart {
     });
     labelWorkload(this.worker, selectorLabels({ name: 'worker' }), appLabels({ name: 'worker', version: WORKER_IMAGE_TAG, component: 'worker' }));
     const workerLogs = kplus.Volume.fromEmptyDir(this, 'WorkerLogs', 'logs', { sizeLimit: Size.mebibytes(16) });
+    // A classic init container: runs to completion before anything after it starts. It comes
+    // first, so the log shipper (a native sidecar, the next init container) and the worker start
+    // only once the configuration exists.
+    const config = kplus.Volume.fromEmptyDir(this, 'WorkerConfig', 'config', { sizeLimit: Size.mebibytes(1) });
+    const render = this.worker.addInitContainer(secureContainer({
+      name: 'render-config',
+      image: `busybox:${WORKER_IMAGE_TAG}`,
+      command: ['sh', '-c', RENDER_CONFIG_SCRIPT],
+      envVariables: {
+        POD_NAME: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME),
+        NODE_NAME: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.NODE_NAME),
+      },
+      user: 65534,
+      cpuMillis: 5,
+      memoryMiB: 8,
+      memoryLimitMiB: 16,
+    }));
+    render.mount('/config', config);
     const worker = this.worker.addContainer(secureContainer({
       name: 'worker',
       image: `busybox:${WORKER_IMAGE_TAG}`,
@@ -81,6 +113,7 @@ export class SidecarsExample extends NamespacedChart {
       memoryLimitMiB: 32,
     }));
     worker.mount('/var/log/app', workerLogs);
+    worker.mount('/etc/worker', config, { readOnly: true });
     addLogShipper(this.worker, { volume: workerLogs, files: ['worker.log'], native: props.nativeWorkerShipper ?? true });
   }
 }

@@ -12,6 +12,7 @@ export interface ProfileInfo {
   readonly name: string;
   readonly ingressClassName?: string;
   readonly storageClassName?: string;
+  readonly gateway?: { readonly className: string };
 }
 
 export interface ClusterDeps {

@@ -44,7 +44,26 @@ export const PRUNE_ALLOWLIST: readonly string[] = [
   'autoscaling/v2/HorizontalPodAutoscaler',
   'rbac.authorization.k8s.io/v1/Role',
   'rbac.authorization.k8s.io/v1/RoleBinding',
+  'gateway.networking.k8s.io/v1/Gateway',
+  'gateway.networking.k8s.io/v1/HTTPRoute',
 ];
+
+/**
+ * Kinds that are not built into Kubernetes: their CustomResourceDefinition must be installed
+ * before an example that uses them can be applied, and the guide says how.
+ */
+export const CUSTOM_RESOURCES: Readonly<Record<string, { crd: string; guide: string }>> = {
+  'gateway.networking.k8s.io/GatewayClass': { crd: 'gatewayclasses.gateway.networking.k8s.io', guide: 'examples/gateway/README.md, "Install the Gateway API"' },
+  'gateway.networking.k8s.io/Gateway': { crd: 'gateways.gateway.networking.k8s.io', guide: 'examples/gateway/README.md, "Install the Gateway API"' },
+  'gateway.networking.k8s.io/HTTPRoute': { crd: 'httproutes.gateway.networking.k8s.io', guide: 'examples/gateway/README.md, "Install the Gateway API"' },
+};
+
+/** The group/Kind of an object, as CUSTOM_RESOURCES keys it. */
+const groupKind = (object: K8sObject): string => `${String(object.apiVersion ?? '').split('/').slice(0, -1).join('/')}/${object.kind}`;
+/** The group/Kind of a `group/version/Kind` entry of PRUNE_ALLOWLIST. */
+const allowlistGroupKind = (k: string): string => `${k.split('/').slice(0, -2).join('/')}/${k.split('/').pop()}`;
+/** The kinds of PRUNE_ALLOWLIST that need a CRD: kubectl refuses a prune allowlist with a kind the cluster does not serve. */
+const customAllowlisted = (): string[] => PRUNE_ALLOWLIST.filter((k) => CUSTOM_RESOURCES[allowlistGroupKind(k)] !== undefined);
 
 /** `group/version/Kind` of an object, as `--prune-allowlist` takes it (`core` for the core group). */
 export function gvk(object: K8sObject): string {
@@ -61,8 +80,11 @@ const ROLLOUT_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'];
  * The kubectl invocations of a deploy, in order: one apply, then one rollout status per workload.
  * The apply validates strictly (an unknown field is an error, not a warning) and fails on any
  * warning of the API server; it gives up on a request after `timeoutSeconds`.
+ * `servedCustomKinds`: the kinds of PRUNE_ALLOWLIST that need a CRD and that the cluster serves;
+ * the others stay off the allowlist, which kubectl would refuse, so a cluster without the Gateway
+ * API CRDs still deploys every example that has no Gateway API object.
  */
-export function deployPlan(target: Target, timeoutSeconds = DEFAULT_TIMEOUT_SECONDS): { apply: string[]; rollouts: string[][] } {
+export function deployPlan(target: Target, timeoutSeconds = DEFAULT_TIMEOUT_SECONDS, servedCustomKinds: readonly string[] = []): { apply: string[]; rollouts: string[][] } {
   const partOf = target.objects.find((o) => o.kind === 'Namespace')?.metadata?.labels?.[PART_OF_LABEL] ?? target.namespace;
   const unlabelled = target.objects.filter((o) => o.metadata?.labels?.[PART_OF_LABEL] !== partOf);
   if (unlabelled.length > 0) {
@@ -70,7 +92,9 @@ export function deployPlan(target: Target, timeoutSeconds = DEFAULT_TIMEOUT_SECO
     const o = unlabelled[0];
     throw new UserError(`${target.file}: ${o.kind}/${o.metadata?.name} lacks the label ${PART_OF_LABEL}=${partOf}, so deploy cannot apply and prune it`);
   }
-  const kinds = [...new Set([...PRUNE_ALLOWLIST, ...target.objects.filter((o) => o.kind !== 'Namespace').map(gvk)])];
+  const custom = customAllowlisted();
+  const allowlist = PRUNE_ALLOWLIST.filter((k) => !custom.includes(k) || servedCustomKinds.includes(k));
+  const kinds = [...new Set([...allowlist, ...target.objects.filter((o) => o.kind !== 'Namespace').map(gvk)])];
   const apply = ['apply', '-f', target.file, '--prune', '-l', `${PART_OF_LABEL}=${partOf}`, ...kinds.map((k) => `--prune-allowlist=${k}`),
     '--validate=strict', '--warnings-as-errors', requestTimeout(timeoutSeconds)];
   const rollouts = target.objects
@@ -83,6 +107,7 @@ export function deployPlan(target: Target, timeoutSeconds = DEFAULT_TIMEOUT_SECO
 /** What the example asks of the cluster beyond the API itself. */
 export function clusterNeeds(objects: readonly K8sObject[]): {
   ingressClasses: string[]; defaultIngressClass: boolean; storageClasses: string[]; defaultStorageClass: boolean; nativeSidecars: boolean;
+  customResources: string[]; gatewayClasses: string[];
 } {
   const ingresses = objects.filter((o) => o.kind === 'Ingress');
   const claims = [
@@ -95,7 +120,17 @@ export function clusterNeeds(objects: readonly K8sObject[]): {
     storageClasses: [...new Set<string>(claims.map((c) => c?.storageClassName).filter(Boolean))],
     defaultStorageClass: claims.some((c) => c?.storageClassName === undefined),
     nativeSidecars: objects.some((o) => containersOf(podTemplateOf(o)).some((c) => containerRole(c) === 'sidecar')),
+    customResources: [...new Set(objects.map(groupKind).filter((k) => CUSTOM_RESOURCES[k] !== undefined))],
+    gatewayClasses: [...new Set<string>(objects.filter((o) => o.kind === 'Gateway').map((o) => o.spec?.gatewayClassName).filter(Boolean))],
   };
+}
+
+/** The CustomResourceDefinitions of `names` that the cluster does not have. */
+async function missingCrds(deps: ClusterDeps, names: readonly string[]): Promise<string[]> {
+  const result = await deps.kubectl(['get', 'customresourcedefinitions', ...names, '--output=name', requestTimeout(deps.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS)]);
+  const found = new Set(result.stdout.split('\n').map((l) => l.trim().replace(/^[^/]*\//, '')).filter(Boolean));
+  if (result.code !== 0 && !/NotFound|not found/.test(result.stderr)) throw new UserError(`cannot list customresourcedefinitions: ${kubectlError(result)}`);
+  return names.filter((n) => !found.has(n));
 }
 
 /**
@@ -169,6 +204,25 @@ export async function checkProfileFits(target: Target, cluster: ClusterInfo, dep
         + advice(fitting((p) => p.storageClassName !== undefined && classes.names.includes(p.storageClassName)), ''));
     }
   }
+  if (needs.customResources.length > 0) {
+    const wanted = needs.customResources.map((k) => CUSTOM_RESOURCES[k]);
+    const missing = await missingCrds(deps, wanted.map((w) => w.crd));
+    if (missing.length > 0) {
+      const { guide } = wanted.find((w) => w.crd === missing[0])!;
+      throw new UserError(`${example} needs the CustomResourceDefinition ${missing[0]}, which this cluster does not have: install it as ${guide} shows, `
+        + `then run npm run deploy -- ${example}${profile.name === deps.defaultProfile ? '' : ` ${profile.name}`} again`);
+    }
+  }
+  if (needs.gatewayClasses.length > 0) {
+    const result = await deps.kubectl(['get', 'gatewayclasses', '--output=json', requestTimeout(deps.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS)]);
+    if (result.code !== 0) throw new UserError(`cannot list gatewayclasses: ${kubectlError(result)}`);
+    const names: string[] = (JSON.parse(result.stdout).items ?? []).map((i: K8sObject) => i.metadata?.name);
+    for (const name of needs.gatewayClasses) {
+      if (names.includes(name)) continue;
+      throw new UserError(`profile ${profile.name} needs GatewayClass "${name}", which this cluster does not have (it has: ${has(names)})`
+        + advice(fitting((p) => p.gateway !== undefined && names.includes(p.gateway.className)), `set up the implementation as examples/${example}/README.md shows`));
+    }
+  }
   if (needs.nativeSidecars && cluster.major === 1 && cluster.minor < 29) {
     throw new UserError(`${example} uses native sidecars (init containers with restartPolicy: Always), which need Kubernetes 1.29 or newer; `
       + `the cluster of context "${cluster.context}" runs ${cluster.gitVersion}`);
@@ -180,9 +234,12 @@ export async function runDeploy(argv: readonly string[], deps: ClusterDeps): Pro
   const { example, profile } = parseTarget('deploy', argv, deps);
   const target = loadTarget(example, profile, deps);
   const timeoutSeconds = deps.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
-  const plan = deployPlan(target, timeoutSeconds);
+  deployPlan(target, timeoutSeconds); // refuses a file deploy cannot apply before kubectl is asked anything
   const cluster = await preflight(deps.kubectl, { env: deps.env, timeoutSeconds });
   await checkProfileFits(target, cluster, deps);
+  const custom = customAllowlisted();
+  const missing = custom.length > 0 ? await missingCrds(deps, custom.map((k) => CUSTOM_RESOURCES[allowlistGroupKind(k)].crd)) : [];
+  const plan = deployPlan(target, timeoutSeconds, custom.filter((k) => !missing.includes(CUSTOM_RESOURCES[allowlistGroupKind(k)].crd)));
   deps.out(`deploy: ${target.file} → context "${cluster.context}" (Kubernetes ${cluster.gitVersion})`);
   const applied = await deps.kubectl(plan.apply, { onLine: deps.out });
   if (applied.code !== 0) throw new UserError(`kubectl apply failed: ${kubectlError(applied)}`);

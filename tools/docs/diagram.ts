@@ -41,13 +41,14 @@ const ID_PREFIX: Record<string, string> = {
   Deployment: 'deploy', StatefulSet: 'sts', DaemonSet: 'ds', ReplicaSet: 'rs', Job: 'job', CronJob: 'cj', Pod: 'pod',
   Service: 'svc', Ingress: 'ing', ConfigMap: 'cm', Secret: 'secret', PersistentVolumeClaim: 'pvc', NetworkPolicy: 'netpol',
   PodDisruptionBudget: 'pdb', HorizontalPodAutoscaler: 'hpa', ServiceAccount: 'sa', Role: 'role', RoleBinding: 'rb',
+  Gateway: 'gtw', HTTPRoute: 'httproute',
 };
 
 /** Kinds not drawn as nodes: the namespace is the frame around everything else. */
 const FRAME_KINDS = new Set(['Namespace']);
 
 const SHAPE_OF: Record<string, Shape> = {
-  Ingress: 'parallelogram', Service: 'stadium', ConfigMap: 'rect', Secret: 'rect', PersistentVolumeClaim: 'cylinder',
+  Ingress: 'parallelogram', Gateway: 'parallelogram', HTTPRoute: 'rect', Service: 'stadium', ConfigMap: 'rect', Secret: 'rect', PersistentVolumeClaim: 'cylinder',
   NetworkPolicy: 'hexagon', PodDisruptionBudget: 'hexagon', HorizontalPodAutoscaler: 'hexagon',
 };
 
@@ -170,6 +171,9 @@ const DETAILS: Record<string, (object: K8sObject, spec: K8sObject) => string | u
     return `${type}${ports ? ` ${ports}` : ''}`;
   },
   Ingress: (_, spec) => (spec.ingressClassName ? `class ${spec.ingressClassName}` : undefined),
+  Gateway: (_, spec) => [`class ${spec.gatewayClassName}`, (spec.listeners ?? []).map((l: K8sObject) => `${l.name} ${l.protocol} :${l.port}`).join(', ')]
+    .filter(Boolean).join('<br/>'),
+  HTTPRoute: (_, spec) => (spec.hostnames?.length ? spec.hostnames.join(', ') : undefined),
   PersistentVolumeClaim: (_, spec) => claimDetails(spec),
   ConfigMap: (object) => dataKeys(object),
   Secret: (object) => dataKeys(object),
@@ -270,6 +274,32 @@ const drawIngress: EdgeRenderer = (o, self, drawing) => {
   }
 };
 
+const drawGateway: EdgeRenderer = (o, self, drawing) => {
+  drawing.fromOutside(self(), [...new Set<string>((o.spec?.listeners ?? []).map((l: K8sObject) => `${l.protocol} :${l.port}`))].join(', '));
+};
+
+/** Traffic through an HTTPRoute: Gateway → route → Services, each with its share where a rule splits by weight. */
+const drawHttpRoute: EdgeRenderer = (o, self, drawing) => {
+  const { d } = drawing;
+  const spec = o.spec ?? {};
+  const ns = o.metadata.namespace;
+  for (const parent of spec.parentRefs ?? []) {
+    if ((parent.kind ?? 'Gateway') !== 'Gateway' || !parent.name) continue;
+    d.edge(drawing.ref('Gateway', parent.namespace ?? ns, parent.name, o), self(), parent.sectionName ? `listener ${parent.sectionName}` : undefined, false);
+  }
+  const hosts: string[] = spec.hostnames?.length ? spec.hostnames : ['*'];
+  for (const rule of spec.rules ?? []) {
+    const paths: string[] = (rule.matches?.length ? rule.matches : [{}]).map((m: K8sObject) => m.path?.value ?? '/');
+    const backends = (rule.backendRefs ?? []).filter((b: K8sObject) => (b.kind ?? 'Service') === 'Service' && b.name);
+    const total = backends.reduce((sum: number, b: K8sObject) => sum + (b.weight ?? 1), 0);
+    const where = hosts.flatMap((h) => paths.map((p) => `${h}${p}`)).join(' ');
+    for (const b of backends) {
+      const share = backends.length > 1 && total > 0 ? ` ${Math.round(((b.weight ?? 1) * 100) / total)}%` : '';
+      d.edge(self(), drawing.ref('Service', b.namespace ?? ns, b.name, o), `${where} → :${b.port}${share}`, false);
+    }
+  }
+};
+
 const drawService: EdgeRenderer = (o, self, drawing) => {
   const { d } = drawing;
   const spec = o.spec ?? {};
@@ -343,6 +373,8 @@ const drawRoleBinding: EdgeRenderer = (o, self, drawing) => {
 /** The edges each kind draws from its objects; kinds not listed draw none of their own. */
 const EDGES: Readonly<Record<string, EdgeRenderer>> = {
   Ingress: drawIngress,
+  Gateway: drawGateway,
+  HTTPRoute: drawHttpRoute,
   Service: drawService,
   NetworkPolicy: drawNetworkPolicy,
   PodDisruptionBudget: drawDisruptionBudget,

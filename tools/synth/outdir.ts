@@ -6,7 +6,8 @@
 // a line. Synth replaces or removes only the files listed there (and construct-metadata.json, the
 // one name it reserves for the cdk8s CLI); anything else in the folder, such as a notes.txt next to
 // the YAML of a profile, is left alone. Synth refuses the root folder, the home folder, a folder
-// that holds files but no manifest, and a file it would write that exists but is not listed.
+// that holds files but no manifest, and a file it would write that exists but is not listed, unless
+// that file already holds exactly what synth would write (nothing is lost by taking it over).
 //
 // All or nothing. A file is replaced by rename(2), which is atomic: whoever reads a file sees its
 // old text or its new text, never a missing or half-written file. The set of files changes at one
@@ -55,6 +56,15 @@ const MANIFEST_HEADER = [
 ];
 /** A path synth may write: folders and file names of letters, digits, `.`, `_` and `-`, no `..`. */
 const SAFE_PATH = /^(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
+
+/**
+ * Whether the file already holds exactly `text`. Such an unlisted file loses nothing when synth
+ * takes it over: this is what a merge of two branches that each synthesized a new example leaves.
+ */
+function holdsExactly(file: string, text: string): boolean {
+  const expected = Buffer.from(text);
+  return fs.statSync(file).size === expected.length && fs.readFileSync(file).equals(expected);
+}
 
 /** Why synth will not write the output folder: one line; `exitCode` tells the kinds apart. */
 export class OutdirError extends Error {
@@ -334,11 +344,11 @@ export function writeOutdir(outdir: string, files: ReadonlyMap<string, string>, 
       if (!SAFE_PATH.test(p)) throw new Error(`synth would write ${JSON.stringify(p)}, which is not a plain relative path`);
       const target = path.join(outdir, p);
       if (!exists(target)) continue;
-      if (!listedSet.has(p) && p !== RESERVED_FILE) {
+      if (!fs.lstatSync(target).isFile()) throw new OutdirError(`${path.join(display, p)} is not a file: synth would replace it with one`, EXIT.refused);
+      if (!listedSet.has(p) && p !== RESERVED_FILE && !holdsExactly(target, files.get(p) as string)) {
         throw new OutdirError(`${path.join(display, p)} exists but synth did not write it (it is not in ${path.join(display, MANIFEST)}): `
           + 'move it away, or choose another --outdir', EXIT.refused);
       }
-      if (!fs.lstatSync(target).isFile()) throw new OutdirError(`${path.join(display, p)} is not a file: synth would replace it with one`, EXIT.refused);
     }
     const runDev = fs.statSync(run).dev;
     const folders: string[] = [];
@@ -406,9 +416,10 @@ export function writeOutdir(outdir: string, files: ReadonlyMap<string, string>, 
  */
 export function legacyLeftovers(outdir: string): string[] {
   const full = path.resolve(outdir);
-  const pattern = new RegExp(`^\\.${path.basename(full).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-staging-[A-Za-z0-9]{6}$`);
+  const prefix = `.${path.basename(full)}-staging-`;
+  const isLeftover = (n: string) => n.startsWith(prefix) && /^[A-Za-z0-9]{6}$/.test(n.slice(prefix.length));
   try {
-    return fs.readdirSync(path.dirname(full)).filter((n) => pattern.test(n)).sort().map((n) => path.join(path.dirname(outdir), n));
+    return fs.readdirSync(path.dirname(full)).filter(isLeftover).sort().map((n) => path.join(path.dirname(outdir), n));
   } catch {
     return [];
   }

@@ -136,6 +136,27 @@ function surges(m: Manifest): boolean {
   return maxSurge !== 0 && maxSurge !== '0%';
 }
 
+/**
+ * What the pods of a namespace take at their most, and the largest surge pod of a rolling update,
+ * by quota key: once per namespace, whatever the number of quotas. Keys come from the quota, so
+ * the maps have no prototype (`constructor` is not a count).
+ */
+function usageIn(set: ManifestSet, namespace: string): { used: Record<string, number>; surge: Record<string, number> } {
+  return set.memo(`quota-usage\0${namespace}`, () => {
+    const used: Record<string, number> = Object.create(null);
+    const surge: Record<string, number> = Object.create(null);
+    for (const pod of set.podsIn(namespace)) {
+      const counts = podCounts(set, pod);
+      const n = steadyPods(set, pod);
+      for (const [key, value] of Object.entries(counts)) used[key] = (used[key] ?? 0) + value * n;
+      if (surges(pod.manifest) && n > 0) {
+        for (const [key, value] of Object.entries(counts)) surge[key] = Math.max(value, surge[key] ?? 0);
+      }
+    }
+    return { used, surge };
+  });
+}
+
 export const quotaCovers: Rule = {
   id: 'quota-covers',
   family: 'runs-on-minikube',
@@ -146,7 +167,7 @@ export const quotaCovers: Rule = {
       const hard = quota.object.spec?.hard;
       if (!isObject(hard) || quota.object.spec?.scopes || quota.object.spec?.scopeSelector) continue;
       const namespace = namespaceOf(quota.object);
-      const pods = set.podSpecs.filter((p) => namespaceOf(p.manifest.object) === namespace);
+      const pods = set.podsIn(namespace);
       const defaults = limitRangeDefaults(set, namespace);
       // A pod that leaves out a tracked request or limit is refused outright.
       const tracked = TRACKED.filter(([key]) => hard[key] !== undefined);
@@ -161,16 +182,7 @@ export const quotaCovers: Rule = {
           }
         }
       }
-      const used: Record<string, number> = {};
-      let surge: Record<string, number> = {};
-      for (const pod of pods) {
-        const counts = podCounts(set, pod);
-        const n = steadyPods(set, pod);
-        for (const [key, value] of Object.entries(counts)) used[key] = (used[key] ?? 0) + value * n;
-        if (surges(pod.manifest) && n > 0) {
-          surge = Object.fromEntries(Object.entries(counts).map(([key, value]) => [key, Math.max(value, surge[key] ?? 0)]));
-        }
-      }
+      const { used, surge } = usageIn(set, namespace);
       for (const [key, limit] of Object.entries(hard)) {
         const allowed = parseQuantity(limit);
         if (allowed === undefined || used[key] === undefined) continue;

@@ -1,7 +1,7 @@
 import { ManifestSet, namespaceOf } from '../manifest-set';
 import { ContainerAt, PodSpecAt } from '../pod-specs';
 import { parseQuantity } from '../quantity';
-import { Finding, Rule } from '../types';
+import { Finding, Manifest, Rule } from '../types';
 import { Json, containerFinding, finding, isObject } from './helpers';
 
 /** Builds a rule that checks each container on its own. */
@@ -80,9 +80,25 @@ export const NO_DEFAULTS: LimitRangeDefaults = { request: {}, limit: {} };
  * request takes `defaultRequest`, else `default`, else `max`; a missing limit `default`, else `max`.
  */
 export function limitRangeDefaults(set: ManifestSet, namespace: string): LimitRangeDefaults {
+  // Once per namespace and set: every container asks.
+  return set.memo(`limit-range-defaults\0${namespace}`, () => {
+    const byNamespace = set.memo('limit-ranges-by-namespace', () => {
+      const index = new Map<string, Manifest[]>();
+      for (const m of set.ofKind('LimitRange')) {
+        const list = index.get(namespaceOf(m.object));
+        if (list) list.push(m);
+        else index.set(namespaceOf(m.object), [m]);
+      }
+      return index;
+    });
+    return defaultsOf(byNamespace.get(namespace) ?? []);
+  });
+}
+
+function defaultsOf(ranges: readonly Manifest[]): LimitRangeDefaults {
   const request: Record<string, unknown> = {};
   const limit: Record<string, unknown> = {};
-  for (const range of set.ofKind('LimitRange').filter((m) => namespaceOf(m.object) === namespace)) {
+  for (const range of ranges) {
     for (const item of Array.isArray(range.object.spec?.limits) ? range.object.spec.limits : []) {
       if (item?.type !== 'Container') continue;
       for (const resource of ['cpu', 'memory']) {
@@ -184,11 +200,20 @@ export function podTotals(spec: Json, defaults: LimitRangeDefaults = NO_DEFAULTS
   return [cpu, memory, limit];
 }
 
-/** The autoscalers of the set that scale this object. */
+/** The autoscalers of the set that scale this object (looked up by target, indexed once per set). */
 export function autoscalersOf(set: ManifestSet, object: Json): Json[] {
-  return set.ofKind('HorizontalPodAutoscaler').map((h) => h.object)
-    .filter((h) => namespaceOf(h) === namespaceOf(object)
-      && h.spec?.scaleTargetRef?.kind === object.kind && h.spec?.scaleTargetRef?.name === object.metadata?.name);
+  const key = (namespace: string, kind: unknown, name: unknown) => JSON.stringify([namespace, kind, name]);
+  const byTarget = set.memo('autoscalers-by-target', () => {
+    const index = new Map<string, Json[]>();
+    for (const { object: h } of set.ofKind('HorizontalPodAutoscaler')) {
+      const target = key(namespaceOf(h), h.spec?.scaleTargetRef?.kind, h.spec?.scaleTargetRef?.name);
+      const list = index.get(target);
+      if (list) list.push(h);
+      else index.set(target, [h]);
+    }
+    return index;
+  });
+  return byTarget.get(key(namespaceOf(object), object.kind, object.metadata?.name)) ?? [];
 }
 
 /**
@@ -197,13 +222,13 @@ export function autoscalersOf(set: ManifestSet, object: Json): Json[] {
  */
 export function steadyPods(set: ManifestSet, pod: PodSpecAt): number {
   const autoscaled = autoscalersOf(set, pod.manifest.object).map((h) => (Number.isInteger(h.spec?.maxReplicas) ? h.spec.maxReplicas : 1));
-  return autoscaled.length > 0 ? Math.max(...autoscaled) : pod.pods;
+  return autoscaled.length > 0 ? autoscaled.reduce((a, b) => Math.max(a, b)) : pod.pods;
 }
 
 /** The fewest pods a workload runs: its replicas, or an autoscaler's minReplicas. */
 export function fewestPods(set: ManifestSet, pod: PodSpecAt): number {
   const autoscaled = autoscalersOf(set, pod.manifest.object).map((h) => (Number.isInteger(h.spec?.minReplicas) ? h.spec.minReplicas : 1));
-  return autoscaled.length > 0 ? Math.min(...autoscaled) : pod.pods;
+  return autoscaled.length > 0 ? autoscaled.reduce((a, b) => Math.min(a, b)) : pod.pods;
 }
 
 /** The folder (or file) that a set of manifests came from, for set-wide findings. */

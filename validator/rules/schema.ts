@@ -1,4 +1,4 @@
-import { ManifestSet, isEmptySelector, selectorMatches } from '../manifest-set';
+import { EXTERNAL_REFS_ANNOTATION, ManifestSet, isEmptySelector, selectorMatches } from '../manifest-set';
 import * as names from '../names';
 import { containersOf } from '../pod-specs';
 import { SchemaProblem, checkObject, groupOf, isBuiltInGroup, schema, typeOfKind, versionsOfKind } from '../schema';
@@ -41,7 +41,9 @@ function customKinds(set: ManifestSet): Map<string, Set<string>> {
     if (!isObject(spec) || typeof spec.group !== 'string') continue;
     for (const version of asList(spec.versions)) {
       const key = `${spec.group}/${version?.name}`;
-      kinds.set(key, new Set([...(kinds.get(key) ?? []), String(spec.names?.kind)]));
+      let set = kinds.get(key);
+      if (!set) kinds.set(key, set = new Set());
+      set.add(String(spec.names?.kind));
     }
   }
   return kinds;
@@ -84,8 +86,9 @@ const apiVersionRule: Rule = {
       }
       custom ??= customKinds(set);
       if (custom.get(apiVersion)?.has(kind)) continue;
-      if (options.external.some((ref) => ref.startsWith('CustomResourceDefinition/') && ref.endsWith(`.${group}`))) continue;
-      at('apiVersion', `${kind} of ${apiVersion} is not part of Kubernetes 1.28: if it is a custom resource, add its CustomResourceDefinition to the manifests, or name it as existing (--external CustomResourceDefinition/<plural>.${group})`);
+      const crdOfGroup = (ref: string) => ref.startsWith('CustomResourceDefinition/') && ref.endsWith(`.${group}`);
+      if (options.external.some(crdOfGroup) || set.declaredExternal(m).some(crdOfGroup)) continue;
+      at('apiVersion', `${kind} of ${apiVersion} is not part of Kubernetes 1.28: if it is a custom resource, add its CustomResourceDefinition to the manifests, or name it as existing (--external CustomResourceDefinition/<plural>.${group}, or the ${EXTERNAL_REFS_ANNOTATION} annotation)`);
     }
     return findings;
   },
@@ -135,7 +138,7 @@ const fieldType = schemaRule('field-type', 'every field has the type Kubernetes 
 const requiredField = schemaRule('required-field', 'every field that Kubernetes 1.28 requires is set');
 
 /** How each kind's name is checked; the rest are DNS subdomains. */
-const NAME_FORMAT: Record<string, (v: string) => string | undefined> = {
+const NAME_FORMAT: Readonly<Record<string, (v: string) => string | undefined>> = {
   Namespace: names.dnsLabel,
   Service: names.dns1035Label,
   Role: names.pathSegment,
@@ -145,7 +148,7 @@ const NAME_FORMAT: Record<string, (v: string) => string | undefined> = {
 };
 
 /** Longest names, where something derived from the name must fit in 63 characters. */
-const NAME_LIMIT: Record<string, [number, string]> = {
+const NAME_LIMIT: Readonly<Record<string, readonly [number, string]>> = {
   StatefulSet: [52, 'its pods get a controller-revision-hash label of the name plus 11 characters, and label values stop at 63'],
   CronJob: [52, 'the names of its Jobs add 11 characters, and the API server refuses longer CronJob names'],
 };
@@ -163,9 +166,10 @@ const objectName: Rule = {
       if (name === undefined || name === null || name === '') {
         if (!isObject(metadata) || typeof metadata.generateName !== 'string') at('metadata.name', 'has no name: kubectl apply needs metadata.name');
       } else if (typeof name === 'string') {
-        const problem = (NAME_FORMAT[m.object.kind] ?? names.dnsSubdomain)(name);
+        const kind: string = m.object.kind;
+        const problem = (Object.hasOwn(NAME_FORMAT, kind) ? NAME_FORMAT[kind] : names.dnsSubdomain)(name);
         if (problem) at('metadata.name', `name ${quote(name)} ${problem}`);
-        const limit = NAME_LIMIT[m.object.kind];
+        const limit = Object.hasOwn(NAME_LIMIT, kind) ? NAME_LIMIT[kind] : undefined;
         if (!problem && limit && name.length > limit[0]) at('metadata.name', `name ${quote(name)} is ${name.length} characters long, over ${limit[0]}: ${limit[1]}`);
       }
       const namespace = isObject(metadata) ? metadata.namespace : undefined;

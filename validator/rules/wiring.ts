@@ -32,6 +32,38 @@ function servingContainers(pod: PodSpecAt): ContainerAt[] {
   return containersOf(pod).filter((c) => c.kind === 'containers' || (c.kind === 'initContainers' && c.container.restartPolicy === 'Always'));
 }
 
+/** The ports that a pod's serving containers declare, computed once per pod. */
+const declaredPorts = new WeakMap<PodSpecAt, Json[]>();
+function portsOf(pod: PodSpecAt): Json[] {
+  let ports = declaredPorts.get(pod);
+  if (!ports) declaredPorts.set(pod, ports = servingContainers(pod).flatMap((c) => asList(c.container.ports)));
+  return ports;
+}
+
+/** Keys of the objects of one set, computed once per object and set (a caller may change an object between sets). */
+function keysIn(set: ManifestSet, object: Json, fields: readonly string[]): ReadonlySet<string> {
+  const cache = set.memo(`keys:${fields.join(',')}`, () => new WeakMap<object, ReadonlySet<string>>());
+  let keys = cache.get(object);
+  if (!keys) cache.set(object, keys = new Set(fields.flatMap((f) => (isObject(object[f]) ? Object.keys(object[f]) : []))));
+  return keys;
+}
+
+/** The keys of a ConfigMap (data, binaryData) or Secret (data, stringData). */
+function keysOf(set: ManifestSet, object: Json): ReadonlySet<string> {
+  return keysIn(set, object, object.kind === 'ConfigMap' ? ['data', 'binaryData'] : ['data', 'stringData']);
+}
+
+/** The keys that envFrom turns into env vars: data and stringData (not binaryData). */
+function envKeysOf(set: ManifestSet, object: Json): ReadonlySet<string> {
+  return keysIn(set, object, ['data', 'stringData']);
+}
+
+/** A list of names for a message, cut after the first 20. */
+function listOf(names: Iterable<string>): string {
+  const all = [...names];
+  return all.length <= 20 ? all.join(', ') : `${all.slice(0, 20).join(', ')} and ${all.length - 20} more`;
+}
+
 const serviceSelector = rule('service-selector',
   'a Service\'s selector matches the pod labels of some workload in its namespace (otherwise it has no endpoints)',
   (set) => set.ofKind('Service').flatMap((m) => {
@@ -52,7 +84,7 @@ const serviceTargetPort = rule('service-target-port',
       const target = port?.targetPort ?? port?.port;
       const protocol = port?.protocol ?? 'TCP';
       for (const pod of pods) {
-        const declared = servingContainers(pod).flatMap((c) => asList(c.container.ports));
+        const declared = portsOf(pod);
         const exposed = declared.some((p) => (typeof target === 'string'
           ? p?.name === target && (p?.protocol ?? 'TCP') === protocol
           : p?.containerPort === target));
@@ -113,8 +145,12 @@ function itemKeys(items: Json, path: string): Array<{ key: string; path: string 
   return asList(items).flatMap((item, i) => (typeof item?.key === 'string' ? [{ key: item.key, path: `${path}.items[${i}].key` }] : []));
 }
 
-/** Every ConfigMap and Secret reference in the set. */
+/** Every ConfigMap and Secret reference in the set, found once for the rules that need them. */
 function configRefs(set: ManifestSet): ConfigRef[] {
+  return set.memo('config-refs', () => findConfigRefs(set));
+}
+
+function findConfigRefs(set: ManifestSet): ConfigRef[] {
   const refs: ConfigRef[] = [];
   const add = (ref: Omit<ConfigRef, 'name'> & { name: Json }) => {
     if (typeof ref.name === 'string' && ref.name !== '') refs.push(ref as ConfigRef);
@@ -175,10 +211,9 @@ const keyExists = rule('key-exists',
     if (ref.optional || ref.keys.length === 0) return [];
     const target = set.find(ref.kind, namespaceOf(ref.from.object), ref.name);
     if (!target || target.object.type === 'kubernetes.io/service-account-token') return [];
-    const fields = ref.kind === 'ConfigMap' ? ['data', 'binaryData'] : ['data', 'stringData'];
-    const keys = new Set(fields.flatMap((f) => (isObject(target.object[f]) ? Object.keys(target.object[f]) : [])));
+    const keys = keysOf(set, target.object);
     return ref.keys.filter(({ key }) => !keys.has(key)).map(({ key, path }) => finding('key-exists', ref.from, path,
-      `${ref.who} needs key ${quote(key)} of ${ref.kind} ${quote(ref.name)}, which has no such key (its keys: ${[...keys].join(', ') || 'none'})`));
+      `${ref.who} needs key ${quote(key)} of ${ref.kind} ${quote(ref.name)}, which has no such key (its keys: ${listOf(keys) || 'none'})`));
   }));
 
 const pvcExists = rule('pvc-exists',
@@ -305,7 +340,7 @@ const envVarReference = rule('env-var-reference',
       const kind = from?.configMapRef ? 'ConfigMap' : 'Secret';
       const source = isObject(ref) ? set.find(kind, namespaceOf(c.pod.manifest.object), ref.name) : undefined;
       if (!source) return []; // unknown names: nothing can be said
-      for (const key of Object.keys({ ...source.object.data, ...source.object.stringData })) defined.add(`${from.prefix ?? ''}${key}`);
+      for (const key of envKeysOf(set, source.object)) defined.add(`${from.prefix ?? ''}${key}`);
     }
     return asList(c.container.env).flatMap((env, i): Finding[] => {
       const value = isObject(env) && typeof env.value === 'string' ? env.value : '';

@@ -115,9 +115,13 @@ function distance(a: string, b: string): number {
 
 function suggestion(field: string, known: readonly string[]): string {
   const lower = field.toLowerCase();
+  const most = Math.max(1, Math.floor(field.length / 4));
+  // The distance is at least the difference in length: only names of about the same length are
+  // compared, so a long unknown field costs no more than a short one.
   const best = known
+    .filter((k) => Math.abs(k.length - field.length) <= most)
     .map((k) => ({ k, d: k.toLowerCase() === lower ? 0 : distance(field, k) }))
-    .filter(({ d }) => d <= Math.max(1, Math.floor(field.length / 4)))
+    .filter(({ d }) => d <= most)
     .sort((a, b) => a.d - b.d)[0];
   return best ? ` (did you mean "${best.k}"?)` : '';
 }

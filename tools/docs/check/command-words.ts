@@ -35,6 +35,8 @@ const KINDS: Array<[string[], KindInfo]> = [
   [['resourcequotas', 'resourcequota', 'quota'], { kind: 'ResourceQuota', namespaced: true, checked: true }],
   [['limitranges', 'limitrange', 'limits'], { kind: 'LimitRange', namespaced: true, checked: true }],
   [['namespaces', 'namespace', 'ns'], { kind: 'Namespace', namespaced: false, checked: true }],
+  [['gateways', 'gateway', 'gtw'], { kind: 'Gateway', namespaced: true, checked: true }],
+  [['httproutes', 'httproute'], { kind: 'HTTPRoute', namespaced: true, checked: true }],
   // Provided by the cluster, or made by controllers with generated names: not looked up.
   [['events', 'event', 'ev'], { kind: 'Event', namespaced: true, checked: false }],
   [['controllerrevisions', 'controllerrevision'], { kind: 'ControllerRevision', namespaced: true, checked: false }],
@@ -43,6 +45,7 @@ const KINDS: Array<[string[], KindInfo]> = [
   [['persistentvolumes', 'persistentvolume', 'pv'], { kind: 'PersistentVolume', namespaced: false, checked: false }],
   [['storageclasses', 'storageclass', 'sc'], { kind: 'StorageClass', namespaced: false, checked: false }],
   [['ingressclasses', 'ingressclass'], { kind: 'IngressClass', namespaced: false, checked: false }],
+  [['gatewayclasses', 'gatewayclass', 'gc'], { kind: 'GatewayClass', namespaced: false, checked: false }],
   [['clusterroles', 'clusterrole'], { kind: 'ClusterRole', namespaced: false, checked: false }],
   [['clusterrolebindings', 'clusterrolebinding'], { kind: 'ClusterRoleBinding', namespaced: false, checked: false }],
   [['priorityclasses', 'priorityclass', 'pc'], { kind: 'PriorityClass', namespaced: false, checked: false }],

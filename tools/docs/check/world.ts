@@ -2,7 +2,7 @@
 import { K8sObject } from '../../../validator/model';
 
 /** Namespaces of the cluster's own components: they exist without any example, and their objects are not checked. */
-export const CLUSTER_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'ingress-nginx'];
+export const CLUSTER_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'ingress-nginx', 'envoy-gateway-system'];
 
 /** What the commands are checked against. */
 export interface DocsWorld {
