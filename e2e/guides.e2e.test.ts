@@ -20,11 +20,11 @@ async function namespaces(): Promise<Set<string>> {
 }
 
 /** Runs steps in a fresh copy of the repository; removes the copy and every namespace the steps made. */
-async function runInCopy(steps: Step[]): Promise<string[]> {
+async function runInCopy(steps: Step[], settleMs?: number): Promise<string[]> {
   const before = await namespaces();
   const copy = copyRepo(ROOT);
   try {
-    const results = await runSteps(steps, { cwd: copy.dir, env: process.env, mode });
+    const results = await runSteps(steps, { cwd: copy.dir, env: process.env, mode, settleMs });
     recordStats({ guide: steps[0]?.file, steps: results.filter((r) => r.ran).length });
     return failures(results);
   } finally {
@@ -44,5 +44,40 @@ describe('the guides, run step by step on profile minikube\'s cluster', () => {
   test.each(GUIDES)('%s: every step exits as the guide says, prints its sample, and its stated results hold', async (file) => {
     const steps = guideSteps(file, fs.readFileSync(path.join(ROOT, file), 'utf8'));
     expect(await runInCopy(steps)).toEqual([]);
+  });
+});
+
+describe('the runner bites: a guide broken on purpose fails', () => {
+  const quotas = fs.readFileSync(path.join(ROOT, guidePath('quotas')), 'utf8');
+  const rbac = fs.readFileSync(path.join(ROOT, guidePath('rbac')), 'utf8');
+  const broken = (text: string, from: string, to: string) => {
+    expect(text).toContain(from);
+    return guideSteps(guidePath('quotas'), text.replace(from, to));
+  };
+
+  test('a wrong namespace', async () => {
+    const failed = await runInCopy(broken(quotas, 'kubectl -n quotas-demo describe limitrange defaults', 'kubectl -n quota-demo describe limitrange defaults'));
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatch(/^examples\/quotas\/README\.md:\d+: kubectl -n quota-demo describe limitrange defaults: exited 1: .*namespaces? "quota-demo" not found/);
+  });
+
+  test('a wrong resource name', async () => {
+    const failed = await runInCopy(broken(quotas, 'rollout status deployment/unsized', 'rollout status deployment/unsised'));
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatch(/kubectl -n quotas-demo rollout status deployment\/unsised: exited 1: .*"unsised" not found/);
+  });
+
+  test('a stated result that does not happen: the quota is not exceeded by three pods', async () => {
+    const failed = await runInCopy(broken(quotas, 'scale deployment web --replicas=4', 'scale deployment web --replicas=3'), 30_000);
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatch(/get events --field-selector reason=FailedCreate .*: printed no "exceeded quota: compute"/);
+  });
+
+  test('a wrong answer of kubectl auth can-i', async () => {
+    const line = 'kubectl auth can-i list configmaps --as=system:serviceaccount:rbac-demo:settings-reader -n rbac-demo   # no';
+    expect(rbac).toContain(line);
+    const failed = await runInCopy(guideSteps(guidePath('rbac'), rbac.replace(line, line.replace('# no', '# yes'))), 10_000);
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatch(/auth can-i list configmaps .*: exited 1: no; printed no "yes"/);
   });
 });

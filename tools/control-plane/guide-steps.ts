@@ -10,7 +10,8 @@
 //   deleting a cluster or machine (minikube, multipass, k3s's installer, sudo, files under `~`),
 //   pointing kubectl at another cluster (`export KUBECONFIG`, `kubectl config use-context`,
 //   `minikube start -p`, and every later command of the same block), watches (`-w`), background
-//   jobs (`&`) and job control (`kill %1`), which never end by themselves;
+//   jobs (`&`), job control (`kill %1`), port-forward, proxy and `logs -f`, which never end by
+//   themselves; `git clone`;
 // - "real cluster": what needs running containers, a kubelet, traffic or a node of the guide's
 //   cluster: kubectl logs, exec, attach, port-forward, cp, debug, top, proxy; a command that names
 //   a node (drain, cordon, uncordon, taint); kubectl in the namespace of a cluster add-on
@@ -114,12 +115,14 @@ export function classifyCommand(command: Command): { where: Where; reason: strin
     const call = kubectlCall(rest);
     if (!call) return { where: 'simulated', reason: 'kubectl' };
     if (hasFlag(call.args, '-w', '--watch', '--watch-only')) return { where: 'by hand', reason: 'a watch: runs until Ctrl-C' };
+    if (['port-forward', 'proxy'].includes(call.verb) || (call.verb === 'logs' && hasFlag(call.args, '-f', '--follow'))) return { where: 'by hand', reason: `kubectl ${call.verb}: runs until Ctrl-C` };
     if (KUBELET_VERBS.has(call.verb)) return { where: 'real cluster', reason: `kubectl ${call.verb}: needs a kubelet and running containers` };
     if (NODE_VERBS.has(call.verb)) return { where: 'real cluster', reason: `kubectl ${call.verb}: names a node of the guide's cluster` };
     if (call.namespace && call.namespace !== 'default' && CLUSTER_NAMESPACES.includes(call.namespace)) return { where: 'real cluster', reason: `namespace ${call.namespace}: a cluster add-on's` };
     if (call.verb === 'config' && call.positionals[0]?.text === 'use-context') return { where: 'by hand', reason: 'points kubectl at another cluster' };
     return { where: 'simulated', reason: `kubectl ${call.verb}` };
   }
+  if (program === 'git' && rest[0]?.text === 'clone') return { where: 'by hand', reason: 'git clone: fetches the repository' };
   if (SIMULATED_PROGRAMS.has(program)) return { where: 'simulated', reason: program };
   throw new Error(`${command.line}: program "${program}" is not classified (tools/control-plane/guide-steps.ts)`);
 }

@@ -9,14 +9,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as util from 'util';
-import { BuildError, controlPlaneCache, ensureBinaries } from './build';
+import { BuildError, ensureBinaries } from './build';
 import { Cluster, STOPPABLE, startCluster } from './harness';
+import { SandboxState, requestFile, sandboxFile } from './sandbox-state';
 
-/** The running sandbox: its process, kubeconfig and kubectl folder; a request file for one component. */
-interface SandboxState { pid: number; kubeconfig: string; bin: string }
-
-export const sandboxFile = (env: NodeJS.ProcessEnv = process.env) => path.join(controlPlaneCache(env), 'sandbox.json');
-const requestFile = (env: NodeJS.ProcessEnv = process.env) => path.join(controlPlaneCache(env), 'sandbox-request.json');
 const ALIASES: Record<string, string> = { scheduler: 'kube-scheduler', 'controller-manager': 'kube-controller-manager' };
 const USAGE = `usage: npm run sandbox [-- stop | stop <component> | start <component>] (components: ${STOPPABLE.join(', ')})`;
 
