@@ -11,12 +11,12 @@ import { EXAMPLES } from '../examples';
 import { DeploymentExample } from '../examples/deployment/chart';
 import { PROFILES, getProfile } from '../examples/profiles';
 import { deployPlan, outOfBandSecrets } from '../tools/cluster/deploy';
-import { classesYaml, SIMULATED_LABEL } from '../tools/control-plane/harness';
+import { classesYaml, gatewayClassYaml, SIMULATED_LABEL } from '../tools/control-plane/harness';
 import {
   Live, Obj, checkAccepted, checkAdmitted, checkDaemonSets, checkDeployments, checkEndpoints, checkIngressBackends,
   checkPodSecurity, checkSimulatedAddresses, checkSpread, checkStatefulSets, key,
 } from './checks';
-import { ROOT, SIMULATED, getJson, guideSecretCommand, kubectl, kubectlOk, manifests, namespaceOf, npmRun, readLive, recordStats, run } from './lib';
+import { ROOT, SIMULATED, getJson, guideSecretCommand, installGatewayCrds, kubectl, kubectlOk, manifests, namespaceOf, npmRun, readLive, recordStats, run } from './lib';
 
 /** How long the state may take to settle after deploy returns (EndpointSlices, claims) on a loaded machine. */
 const SETTLE_MS = 180_000;
@@ -69,12 +69,23 @@ async function applyLikeDeploy(example: string, profile: string, objects: Obj[])
 const profiles = (process.env.E2E_PROFILES ?? PROFILES.map((p) => p.name).join(',')).split(',').filter(Boolean);
 const examples = (process.env.E2E_EXAMPLES ?? EXAMPLES.map((e) => e.name).join(',')).split(',').filter(Boolean);
 
+// The Gateway API is CRDs, installed once per cluster, as the gateway guide does.
+beforeAll(installGatewayCrds);
+
+const SIMULATED_CLASSES = ['delete', 'storageclass,ingressclass,gatewayclass', '-l', `${SIMULATED_LABEL}=true`, '--ignore-not-found', '--wait=true', '--timeout=60s'];
+
+// The next suite (the validator's fixtures) brings classes of its own.
+afterAll(async () => {
+  if (SIMULATED) await kubectlOk(SIMULATED_CLASSES, { timeoutMs: 70_000 });
+});
+
 describe.each(profiles)('profile %s', (profile) => {
   beforeAll(async () => {
     if (!SIMULATED) return;
     // The simulated cluster gets the classes that profile's cluster has, and only those.
-    await kubectlOk(['delete', 'storageclass,ingressclass', '-l', `${SIMULATED_LABEL}=true`, '--ignore-not-found', '--wait=true', '--timeout=60s'], { timeoutMs: 70_000 });
-    await kubectlOk(['apply', '-f', '-', '--request-timeout=30s'], { input: classesYaml(profile) });
+    await kubectlOk(SIMULATED_CLASSES, { timeoutMs: 70_000 });
+    const gateway = getProfile(profile).gateway?.className;
+    await kubectlOk(['apply', '-f', '-', '--request-timeout=30s'], { input: classesYaml(profile) + (gateway ? `---\n${gatewayClassYaml(gateway)}` : '') });
   });
 
   describe.each(examples)('%s', (example) => {

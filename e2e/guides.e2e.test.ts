@@ -10,7 +10,7 @@ import { guidePath } from '../tools/docs';
 import { classesYaml, SIMULATED_LABEL } from '../tools/control-plane/harness';
 import { Step, guideSteps } from '../tools/control-plane/guide-steps';
 import { copyRepo, failures, runSteps } from '../tools/control-plane/guide-runner';
-import { MODE, ROOT, SIMULATED, kubectl, kubectlOk, recordStats } from './lib';
+import { MODE, ROOT, SIMULATED, installGatewayCrds, kubectl, kubectlOk, recordStats } from './lib';
 
 const GUIDES = ['README.md', ...EXAMPLES.map((e) => guidePath(e.name))].filter((f) => !process.env.E2E_EXAMPLES || f === 'README.md' || process.env.E2E_EXAMPLES.split(',').some((e) => f === guidePath(e)));
 const mode = MODE === 'context' ? 'context' : 'simulated';
@@ -37,6 +37,8 @@ async function runInCopy(steps: Step[], settleMs?: number): Promise<string[]> {
 describe('the guides, run step by step on profile minikube\'s cluster', () => {
   beforeAll(async () => {
     if (!SIMULATED) return;
+    // What the gateway guide's `helm install` brings along: the Gateway API CRDs.
+    await installGatewayCrds();
     await kubectlOk(['delete', 'storageclass,ingressclass', '-l', `${SIMULATED_LABEL}=true`, '--ignore-not-found', '--wait=true', '--timeout=60s'], { timeoutMs: 70_000 });
     await kubectlOk(['apply', '-f', '-', '--request-timeout=30s'], { input: classesYaml('minikube') });
   });

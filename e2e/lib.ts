@@ -77,6 +77,18 @@ export async function readLive(objects: Obj[]): Promise<Live> {
   return { namespace: nsObj, objects: map, pods: pods.items, replicaSets: replicaSets.items, events: events.items, endpointSlices: endpointSlices.items, claims: claims.items, nodes: nodes.items };
 }
 
+/**
+ * On the simulated cluster: installs the Gateway API CRDs (server-side: they are too large for
+ * the last-applied annotation) and waits until each is Established. Idempotent.
+ */
+export async function installGatewayCrds(): Promise<void> {
+  const file = process.env.E2E_GATEWAY_CRDS;
+  if (!SIMULATED || !file) return;
+  const crds = parseManifests(file, fs.readFileSync(file, 'utf8')).map((m) => m.object).filter((o) => o.kind === 'CustomResourceDefinition');
+  await kubectlOk(['apply', '--server-side', '-f', file, '--request-timeout=60s'], { timeoutMs: 120_000 });
+  await kubectlOk(['wait', '--for=condition=Established', ...crds.map((c) => `crd/${c.metadata.name}`), '--timeout=120s'], { timeoutMs: 130_000 });
+}
+
 /** One JSON line per applied example for the runner's summary (objects applied). */
 export function recordStats(entry: Record<string, unknown>): void {
   if (process.env.E2E_STATS) fs.appendFileSync(process.env.E2E_STATS, `${JSON.stringify(entry)}\n`);

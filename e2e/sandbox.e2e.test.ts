@@ -93,8 +93,18 @@ const kubectlIn = (env: NodeJS.ProcessEnv, args: string) => run(`kubectl ${args}
     const started = await npm('start scheduler');
     expect([started.code, started.stderr.trim()]).toEqual([0, 'sandbox: kube-scheduler started']);
     await until('the pod placed on a node', async () => /^\S+ node-[abc]$/.test(await nodeOf()), 120_000);
+    // The controller-manager: without it, a deleted pod of a ReplicaSet is not replaced.
+    expect((await kubectlIn(env, 'create deployment web --image=busybox:1.36.1 --replicas=1 -- sleep 3600')).code).toBe(0);
+    await kubectlIn(env, 'rollout status deployment/web --timeout=120s');
+    expect([(await npm('stop controller-manager')).stderr.trim()]).toEqual(['sandbox: kube-controller-manager stopped']);
+    expect((await kubectlIn(env, 'delete pod -l app=web --wait=true --timeout=60s')).code).toBe(0);
+    const webPods = async () => (await kubectlIn(env, 'get pods -l app=web -o name')).stdout.trim();
+    for (let i = 0; i < 3; i++) expect(await webPods()).toBe('');
+    expect((await kubectlIn(env, 'get deployment web -o name')).stdout.trim()).toBe('deployment.apps/web'); // still served, from etcd
+    expect([(await npm('start controller-manager')).stderr.trim()]).toEqual(['sandbox: kube-controller-manager started']);
+    await until('a new web pod', async () => /^pod\/web-/.test(await webPods()), 120_000);
     const restarted = printed(sandbox).pids;
-    expect(restarted.filter((p) => !pids.includes(p))).toHaveLength(1); // the new scheduler
+    expect(restarted.filter((p) => !pids.includes(p))).toHaveLength(2); // the new scheduler and controller-manager
     const stop = await npm('stop');
     expect([stop.code, stop.stderr.trim()]).toEqual([0, 'sandbox: stopped']);
     expect(await sandbox.exited).toBe(0);

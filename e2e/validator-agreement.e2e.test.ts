@@ -10,7 +10,7 @@ import { RULES, validate } from '../validator';
 import { parseArgs } from '../validator/command';
 import { readManifests } from '../validator/load';
 import { Obj } from './checks';
-import { ROOT, SIMULATED, kubectl, kubectlOk } from './lib';
+import { ROOT, SIMULATED, installGatewayCrds, kubectl, kubectlOk } from './lib';
 
 const FIXTURES = path.join(ROOT, '__tests__', 'validator', 'fixtures');
 const README = 'validator/README.md';
@@ -66,6 +66,9 @@ function firstError(stderr: string): string {
 
 const files = (dir: string) => fs.readdirSync(path.join(FIXTURES, dir)).filter((f) => f.endsWith('.yaml')).sort().map((f) => `${dir}/${f}`);
 const fixtures = [...files('valid'), ...files('broken')];
+
+// Fixtures of Gateway API objects take its CRDs as installed, as the gateway example does.
+beforeAll(installGatewayCrds);
 
 afterAll(async () => {
   if (createdNamespaces.size > 0) {

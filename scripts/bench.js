@@ -29,15 +29,15 @@ const path = require('path');
 const util = require('util');
 
 const root = path.resolve(__dirname, '..');
-function parseOptions() {
+function runsOption() {
   try {
     const { values } = util.parseArgs({ options: { runs: { type: 'string', default: '5' }, validator: { type: 'boolean', default: false }, e2e: { type: 'boolean', default: false } } });
     return { runs: Number(values.runs), validatorOnly: values.validator, withE2e: values.e2e };
   } catch {
-    return { runs: NaN, validatorOnly: false, withE2e: false };
+    return { runs: NaN };
   }
 }
-const { runs, validatorOnly, withE2e } = parseOptions();
+const { runs, validatorOnly, withE2e } = runsOption();
 if (!Number.isInteger(runs) || runs < 1) {
   console.error('usage: npm run bench -- [--runs N] [--validator] [--e2e]');
   process.exit(2);

@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import {
-  BuildError, DEFAULT_KUBERNETES, ETCD_VERSION, EXIT, KWOK_STAGES, KWOK_VERSION, checkGo, controlPlaneCache, ensureBinaries, kubernetesGoMod, stagingModules,
+  BuildError, DEFAULT_KUBERNETES, ETCD_VERSION, EXIT, GATEWAY_API_VERSION, KWOK_STAGES, KWOK_VERSION, checkGo, controlPlaneCache, ensureBinaries, kubernetesGoMod, stagingModules,
 } from '../../tools/control-plane/build';
 
 let tmp: string;
@@ -32,6 +32,8 @@ function fakeCache(env: NodeJS.ProcessEnv): void {
     for (const p of programs) fs.writeFileSync(path.join(cache, dir, 'bin', p), '');
   }
   fs.writeFileSync(path.join(cache, `kwok-v${KWOK_VERSION}`, KWOK_STAGES), '');
+  fs.mkdirSync(path.join(cache, `gateway-api-v${GATEWAY_API_VERSION}`));
+  fs.writeFileSync(path.join(cache, `gateway-api-v${GATEWAY_API_VERSION}`, 'standard-install.yaml'), '');
 }
 
 describe('the Kubernetes tools module', () => {

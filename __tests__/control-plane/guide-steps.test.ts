@@ -39,6 +39,10 @@ describe('where a command runs: one rule', () => {
     ['kill %1', 'by hand'],
     ['mkdir -p ~/.kube', 'by hand'],
     ['kubectl config use-context minikube', 'by hand'],
+    ['kubectl apply --server-side -f https://example.com/crds.yaml', 'by hand'],
+    ['npm run sandbox -- stop kube-scheduler', 'by hand'],
+    ['kubectl -n demo wait --for=condition=Accepted gateway/demo --timeout=120s', 'real cluster'],
+    ['kubectl -n demo wait --for=condition=Available deployment/web', 'simulated'],
     ['npm ci', 'build'],
     ['npm test', 'build'],
   ])('%s: %s', (line, expected) => {

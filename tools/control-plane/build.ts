@@ -16,6 +16,8 @@ export const KUBERNETES_VERSIONS = ['1.35.4', '1.36.3', '1.37.2'] as const;
 export const DEFAULT_KUBERNETES = '1.36.3';
 export const ETCD_VERSION = '3.6.16';
 export const KWOK_VERSION = '0.8.0';
+/** The Gateway API CRDs the gateway example needs, from the Go module that ships them. */
+export const GATEWAY_API_VERSION = '1.6.1';
 export const MIN_GO = [1, 26] as const;
 
 export const EXIT = { ok: 0, usage: 2, noGo: 3, oldGo: 4, buildFailed: 5 } as const;
@@ -288,6 +290,8 @@ export interface EnsureOptions {
 
 export interface Ensured {
   binaries: Binaries;
+  /** The standard-channel Gateway API CRDs, one YAML file. */
+  gatewayCrds: string;
   /** kwok's stages config. */
   kwokStages: string;
   built: string[];
@@ -321,7 +325,36 @@ export function ensureBinaries(options: EnsureOptions = {}): Ensured {
     for (const p of programs) binaries[p] = fromAssets(p) ?? path.join(productDir(product, goEnv), 'bin', p);
   }
   const kwokStages = path.join(productDir(products[2], goEnv), KWOK_STAGES);
-  return { binaries: binaries as Binaries, built, kubernetesVersion: version, kwokStages };
+  const gatewayCrds = path.join(controlPlaneCache(goEnv), `gateway-api-v${GATEWAY_API_VERSION}`, 'standard-install.yaml');
+  if (!fs.existsSync(gatewayCrds)) {
+    if (!goChecked) checkGo(goEnv);
+    writeGatewayCrds(gatewayCrds, goEnv, say);
+    built.push(`gateway-api-v${GATEWAY_API_VERSION}`);
+  }
+  return { binaries: binaries as Binaries, built, kubernetesVersion: version, kwokStages, gatewayCrds };
+}
+
+/** Joins config/crd/standard/*.yaml of sigs.k8s.io/gateway-api into one file, written atomically. */
+function writeGatewayCrds(file: string, env: NodeJS.ProcessEnv, say: (line: string) => void): void {
+  const cache = controlPlaneCache(env);
+  fs.mkdirSync(path.join(cache, 'logs'), { recursive: true });
+  const logFile = path.join(cache, 'logs', `gateway-api-v${GATEWAY_API_VERSION}.log`);
+  fs.writeFileSync(logFile, '');
+  const log: Logger = (text) => fs.appendFileSync(logFile, text);
+  const work = fs.mkdtempSync(path.join(cache, '.download-gateway-api-'));
+  try {
+    say(`fetching the Gateway API v${GATEWAY_API_VERSION} CRDs (log: ${logFile})`);
+    const dir = JSON.parse(go(['mod', 'download', '-json', `sigs.k8s.io/gateway-api@v${GATEWAY_API_VERSION}`], work, env, log)).Dir as string;
+    const standard = path.join(dir, 'config', 'crd', 'standard');
+    const docs = fs.readdirSync(standard).filter((f) => f.endsWith('.yaml')).sort().map((f) => fs.readFileSync(path.join(standard, f), 'utf8').trim());
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(path.join(work, 'crds.yaml'), `${docs.join('\n---\n')}\n`);
+    fs.renameSync(path.join(work, 'crds.yaml'), file);
+  } catch (e) {
+    throw new BuildError(`the Gateway API CRDs could not be fetched (${(e as Error).message}); log: ${logFile}`, EXIT.buildFailed);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
 }
 
 function main(argv: string[]): number {

@@ -94,7 +94,7 @@ async function main(): Promise<number> {
     const statsFile = path.join(cluster.dir, 'e2e-stats.jsonl');
     const code = await runJest({
       ...cluster.env, ...selection, E2E_MODE: 'simulated', E2E_STATS: statsFile, E2E_KUBERNETES: ensured.kubernetesVersion,
-      E2E_PIDS: cluster.pids.map((p) => p.pid).join(','),
+      E2E_PIDS: cluster.pids.map((p) => p.pid).join(','), E2E_GATEWAY_CRDS: ensured.gatewayCrds,
     }, args.jest, children);
     console.error(`e2e: not simulated, so not checked here (npm run e2e -- --context <ctx> checks them on a real cluster):\n${NOT_SIMULATED.map((l) => `  - ${l}`).join('\n')}`);
     const foreign = cluster.connections().filter((a) => !isLoopback(a));

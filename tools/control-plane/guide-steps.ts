@@ -11,10 +11,12 @@
 //   pointing kubectl at another cluster (`export KUBECONFIG`, `kubectl config use-context`,
 //   `minikube start -p`, and every later command of the same block), watches (`-w`), background
 //   jobs (`&`), job control (`kill %1`), port-forward, proxy and `logs -f`, which never end by
-//   themselves; `git clone`;
+//   themselves; `git clone` and `kubectl apply -f <URL>`, which fetch from the internet; `npm run sandbox`, which
+//   starts or changes a control plane of its own (and every later command of its block);
 // - "real cluster": what needs running containers, a kubelet, traffic or a node of the guide's
 //   cluster: kubectl logs, exec, attach, port-forward, cp, debug, top, proxy; a command that names
-//   a node (drain, cordon, uncordon, taint); kubectl in the namespace of a cluster add-on
+//   a node (drain, cordon, uncordon, taint); `kubectl wait` on a Gateway API object, whose
+//   controller the simulated cluster does not run; kubectl in the namespace of a cluster add-on
 //   (CLUSTER_NAMESPACES: ingress-nginx, kube-system, ...), whose controllers the simulated cluster
 //   does not run; HTTP, DNS and database clients (curl, wget, nslookup,
 //   dig, psql, pg_isready); helm; `npm run smoke`. `npm run e2e -- --context <ctx>` runs them;
@@ -24,7 +26,7 @@
 // A program the rule does not know is an error: a new kind of command needs a decision here.
 import { CodeBlock, codeBlocks, sections } from '../docs/markdown';
 import { Command, Statement, Word, programWords, splitStatements } from '../docs/shell-words';
-import { KUBECTL_VALUE_FLAGS, flagValue, hasFlag, parseCommandWords } from '../docs/check/command-words';
+import { KUBECTL_VALUE_FLAGS, flagValue, hasFlag, parseCommandWords, resolveKind } from '../docs/check/command-words';
 import { CLUSTER_NAMESPACES } from '../docs/check/world';
 
 export type Where = 'simulated' | 'real cluster' | 'by hand' | 'build';
@@ -61,8 +63,10 @@ const CLUSTER_TOOLS = new Set(['minikube', 'multipass', 'k3s', 'sudo', 'systemct
 const KUBELET_VERBS = new Set(['logs', 'exec', 'attach', 'port-forward', 'cp', 'debug', 'top', 'proxy']);
 /** kubectl verbs that name a node of the guide's own cluster. */
 const NODE_VERBS = new Set(['drain', 'cordon', 'uncordon', 'taint']);
+/** Kinds whose status a controller outside Kubernetes writes (the Gateway API's). */
+const CUSTOM_KINDS = new Set(['Gateway', 'HTTPRoute', 'GatewayClass']);
 const BUILD_SCRIPTS = new Set(['ci', 'test', 'install', 'e2e', 'bench', 'control-plane:build']);
-const SIMULATED_SCRIPTS = new Set(['synth', 'deploy', 'destroy', 'validate', 'docs', 'sandbox']);
+const SIMULATED_SCRIPTS = new Set(['synth', 'deploy', 'destroy', 'validate', 'docs']);
 
 export interface KubectlCall { readonly verb: string; readonly positionals: Word[]; readonly namespace: string | undefined; readonly args: ReturnType<typeof parseCommandWords> }
 
@@ -80,6 +84,7 @@ function switchesCluster(words: Word[]): boolean {
   if (!program) return false;
   if (program.text === 'export' && rest.some((w) => w.text.startsWith('KUBECONFIG='))) return true;
   if (program.text === 'unset' && rest.some((w) => w.text === 'KUBECONFIG')) return true;
+  if (program.text === 'npm' && rest[0]?.text === 'run' && rest[1]?.text === 'sandbox') return true;
   if (program.text === 'minikube' && ['start', 'delete'].includes(rest[0]?.text ?? '')) {
     const profile = rest.findIndex((w) => w.text === '-p' || w.text === '--profile');
     return profile >= 0 && rest[profile + 1]?.text !== 'minikube';
@@ -104,6 +109,7 @@ export function classifyCommand(command: Command): { where: Where; reason: strin
   if (CLUSTER_TOOLS.has(program)) return { where: 'by hand', reason: `${program}: makes or changes a cluster or machine` };
   if (NETWORK_CLIENTS.has(program)) return { where: 'real cluster', reason: `${program}: traffic to pods` };
   if (program === 'helm') return { where: 'real cluster', reason: 'helm: installs a controller that runs containers' };
+  if (program === 'npm' && rest[0]?.text === 'run' && rest[1]?.text === 'sandbox') return { where: 'by hand', reason: 'npm run sandbox: starts, stops or changes a control plane' };
   if (program === 'npm') {
     const script = rest[0]?.text === 'run' ? rest[1]?.text ?? '' : rest[0]?.text ?? '';
     if (BUILD_SCRIPTS.has(script)) return { where: 'build', reason: `npm ${script}: the project's own build and tests` };
@@ -114,10 +120,14 @@ export function classifyCommand(command: Command): { where: Where; reason: strin
   if (program === 'kubectl') {
     const call = kubectlCall(rest);
     if (!call) return { where: 'simulated', reason: 'kubectl' };
+    if ([...call.args.flags.get('-f') ?? [], ...call.args.flags.get('--filename') ?? []].some((w) => /^https?:\/\//.test(w.text))) return { where: 'by hand', reason: 'kubectl -f <URL>: fetches from the internet' };
     if (hasFlag(call.args, '-w', '--watch', '--watch-only')) return { where: 'by hand', reason: 'a watch: runs until Ctrl-C' };
     if (['port-forward', 'proxy'].includes(call.verb) || (call.verb === 'logs' && hasFlag(call.args, '-f', '--follow'))) return { where: 'by hand', reason: `kubectl ${call.verb}: runs until Ctrl-C` };
     if (KUBELET_VERBS.has(call.verb)) return { where: 'real cluster', reason: `kubectl ${call.verb}: needs a kubelet and running containers` };
     if (NODE_VERBS.has(call.verb)) return { where: 'real cluster', reason: `kubectl ${call.verb}: names a node of the guide's cluster` };
+    if (call.verb === 'wait' && call.positionals.some((w) => CUSTOM_KINDS.has(resolveKind(w.text.split('/')[0])?.kind ?? ''))) {
+      return { where: 'real cluster', reason: 'kubectl wait on a custom resource: its controller is not in the simulated cluster' };
+    }
     if (call.namespace && call.namespace !== 'default' && CLUSTER_NAMESPACES.includes(call.namespace)) return { where: 'real cluster', reason: `namespace ${call.namespace}: a cluster add-on's` };
     if (call.verb === 'config' && call.positionals[0]?.text === 'use-context') return { where: 'by hand', reason: 'points kubectl at another cluster' };
     return { where: 'simulated', reason: `kubectl ${call.verb}` };

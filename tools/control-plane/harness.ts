@@ -467,6 +467,20 @@ export const PROFILE_CLASSES: Record<string, { storageClass: string; ingressClas
   cloud: { storageClass: 'simulated-cloud-disk', ingressClass: 'simulated-cloud-lb', ingressController: 'k8s-by-example.test/simulated-cloud-lb' },
 };
 
+/** A GatewayClass of this name, whose controller is nobody: Gateways are accepted by the API, not programmed. */
+export function gatewayClassYaml(name: string): string {
+  return [
+    'apiVersion: gateway.networking.k8s.io/v1',
+    'kind: GatewayClass',
+    'metadata:',
+    `  name: ${name}`,
+    `  labels: {${SIMULATED_LABEL}: "true"}`,
+    'spec:',
+    '  controllerName: k8s-by-example.test/simulated-gateway',
+    '',
+  ].join('\n');
+}
+
 export function classesYaml(profile: string): string {
   const p = PROFILE_CLASSES[profile];
   if (!p) throw new Error(`no cluster classes for profile ${profile}`);
