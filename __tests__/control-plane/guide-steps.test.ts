@@ -67,6 +67,11 @@ describe('where a command runs: one rule', () => {
   });
 });
 
+test('a section for a k3s or cloud cluster needs that cluster: the runner plays minikube', () => {
+  const found = guideSteps('examples/x/README.md', '# X\n\n## Run it\n\n```sh\nkubectl get nodes\n```\n\n## k3s and a cloud cluster\n\n```sh\nkubectl apply -f dist/k3s/x.yaml\n```\n');
+  expect(found.map((s) => s.where)).toEqual(['simulated', 'real cluster']);
+});
+
 describe('what a step is expected to do', () => {
   test('exit 0 unless the comment says it fails; quoted texts are in the output', () => {
     const [ok, fails, quoted, refused] = steps('kubectl get pods\nkubectl get x   # fails: not found\nkubectl get events   # "exceeded quota"\nkubectl create x   # refused: "forbidden"');

@@ -19,7 +19,8 @@
 //   controller the simulated cluster does not run; kubectl in the namespace of a cluster add-on
 //   (CLUSTER_NAMESPACES: ingress-nginx, kube-system, ...), whose controllers the simulated cluster
 //   does not run; HTTP, DNS and database clients (curl, wget, nslookup,
-//   dig, psql, pg_isready); helm; `npm run smoke`. `npm run e2e -- --context <ctx>` runs them;
+//   dig, psql, pg_isready); helm; `npm run smoke`; and what a section for a k3s or cloud cluster
+//   runs (its title says so: the runner plays profile minikube's cluster). `npm run e2e -- --context <ctx>` runs them;
 // - "simulated": everything else the rule knows: kubectl's other verbs, `npm run
 //   synth|deploy|destroy|validate|docs`, git, and the shell's text tools. The simulated control
 //   plane runs these, and each must exit as the guide implies.
@@ -137,6 +138,9 @@ export function classifyCommand(command: Command): { where: Where; reason: strin
   throw new Error(`${command.line}: program "${program}" is not classified (tools/control-plane/guide-steps.ts)`);
 }
 
+/** A section written for another profile's cluster: its title names k3s or a cloud cluster. */
+const OTHER_CLUSTER_SECTION = /\bk3s\b|\bcloud cluster\b/i;
+
 const RANK: Record<Where, number> = { simulated: 0, 'real cluster': 1, 'by hand': 2, build: 3 };
 
 /** Where a statement runs: the most demanding of its commands; a background statement only by hand. */
@@ -213,6 +217,7 @@ export function guideSteps(file: string, markdown: string): Step[] {
       } catch (e) {
         throw new Error(`${file}:${(e as Error).message}`, { cause: e });
       }
+      if (where.where === 'simulated' && OTHER_CLUSTER_SECTION.test(section)) where = { where: 'real cluster', reason: 'a section for a k3s or cloud cluster: the runner plays minikube' };
       if (statement.commands.some((c) => switchesCluster(programWords(c.words)) || switchesCluster(c.words))) switched = true;
       const { fails, contains } = expectationOf(statement.commands, statement.comment);
       steps.push({
