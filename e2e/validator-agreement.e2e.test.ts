@@ -36,6 +36,10 @@ const JUDGEMENTS: Record<string, { right: 'validator' | 'server'; why: string }>
     right: 'validator',
     why: 'a dry run allocates no NodePort, so two Services with the same one pass; a real apply refuses the second (provided port is already allocated), which the suite shows',
   },
+  'broken/env-name.leading-digit.yaml': {
+    right: 'validator',
+    why: 'for the project\'s 1.28 target: Kubernetes 1.28 refuses an env var name that starts with a digit; from 1.34 (RelaxedEnvironmentVariableValidation, GA) the server accepts any printable ASCII but \'=\', and the validator says its finding holds on 1.28 only',
+  },
   'broken/object-name.service.yaml': {
     right: 'validator',
     why: 'for the project\'s 1.28 target: Kubernetes 1.28 refuses a Service name that starts with a digit (DNS-1035 label); this server accepts it, so only the validator catches what a 1.28 cluster would refuse',

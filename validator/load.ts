@@ -23,6 +23,8 @@ export const EXIT = {
   internalError: 7,
   /** An input is over a limit: the size of a file or of all files, alias expansion, nesting depth. */
   overLimit: 8,
+  /** --context: kubectl is missing, or cannot reach the cluster of that context. */
+  server: 9,
 } as const;
 
 /** Input that cannot be checked: a one-line message and the exit code for it. */

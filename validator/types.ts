@@ -1,4 +1,7 @@
 import type { ManifestSet } from './manifest-set';
+import type { KubernetesVersion } from './schema';
+
+export type { KubernetesVersion } from './schema';
 
 export type { Json, K8sObject, Manifest } from './manifest';
 
@@ -11,17 +14,23 @@ export interface Finding {
   /** Field path within the object, e.g. `spec.template.spec.containers[0].securityContext`. */
   readonly path: string;
   readonly message: string;
+  /**
+   * The Kubernetes releases the finding holds for, when it does not hold for every release
+   * checked (an apiVersion that 1.28 serves and 1.36 does not, a field that only 1.36 knows).
+   */
+  readonly versions?: readonly KubernetesVersion[];
 }
 
 /** The groups of rules; each can be skipped as a whole. */
-export type Family = 'schema' | 'pod-security' | 'wiring' | 'runs-on-minikube' | 'hardening';
+export type Family = 'schema' | 'pod-security' | 'wiring' | 'runs-on-minikube' | 'hardening' | 'server';
 
 export const FAMILIES: Readonly<Record<Family, string>> = {
-  'schema': 'the Kubernetes 1.28 API accepts the object: known apiVersion and kind, known fields of the right type, required fields, and the name, label, port and key formats the API server enforces',
+  'schema': 'the Kubernetes API (1.28 and 1.36) accepts the object: known apiVersion and kind, known fields of the right type, required fields, and the name, label, port and key formats the API server enforces',
   'pod-security': 'the pods pass the Pod Security Standard of the chosen level (baseline or restricted)',
   'wiring': 'the objects fit together: what selects, targets, mounts or references something finds it',
   'runs-on-minikube': 'the pods start and fit on a default minikube: requests and limits, budget, numeric non-root user, unprivileged ports, pinned images',
   'hardening': 'conventions of this project beyond what a cluster requires',
+  'server': 'with --context: what a real API server says to each object in a server-side dry run',
 };
 
 /** Pod Security Standard levels. `privileged` checks nothing. */
@@ -42,6 +51,11 @@ export interface ValidateOptions {
   readonly external?: readonly string[];
   /** Rule ids or family names to leave out. @default - none */
   readonly skip?: readonly string[];
+  /**
+   * The Kubernetes releases to check against; a finding that holds for only some of them names them.
+   * @default - every release the validator knows (KUBERNETES_VERSIONS)
+   */
+  readonly kubernetesVersions?: readonly KubernetesVersion[];
 }
 
 export interface Rule {

@@ -36,17 +36,64 @@ describe('npm run validate', () => {
     expect(process.cwd()).toBe(ROOT);
     const { code, out, err } = run();
     expect(code).toBe(EXIT.clean);
-    expect(out).toMatch(/^no findings: \d+ objects in \d+ files \(3 sets checked together\)$/);
+    const lines = out.split('\n');
+    expect(lines[lines.length - 1]).toMatch(/^no findings: \d+ objects in \d+ files \(3 sets checked together\), against Kubernetes 1\.28 and 1\.36$/);
+    // The shell and curl images run commands the validator cannot judge, and it says so.
+    expect(lines.slice(0, -1)).toEqual([expect.stringMatching(/^not covered: .*: busybox:1\.36\.1, curlimages\/curl:8\.11\.1/)]);
     expect(err).toBe('');
   });
 
-  test('prints one line per finding and a summary, and exits 1', () => {
+  test('prints findings grouped by file, object and container, one line each, and a summary by family; exits 1', () => {
     const { code, out } = run(path.join(FIXTURES, 'broken', 'pinned-image.yaml'));
     expect(code).toBe(EXIT.findings);
     expect(out.split('\n')).toEqual([
-      `${path.join(FIXTURES, 'broken', 'pinned-image.yaml')}: Pod/fixtures/app: spec.containers[0].image: container "app" uses image "example/app", which is not pinned: add a version tag [pinned-image]`,
-      '1 finding in 1 object in 1 file (1 set checked together)',
+      path.join(FIXTURES, 'broken', 'pinned-image.yaml'),
+      '  Pod/fixtures/app',
+      '    container "app" at spec.containers[0]',
+      '      image: uses image "example/app", which is not pinned: add a version tag [pinned-image]',
+      'not covered: the rules do not know which user, port and writable paths this image needs (or their command replaces what is known): example/app; the verdict covers the manifests, not that image',
+      '1 finding (runs-on-minikube 1) in 1 object in 1 file (1 set checked together), against Kubernetes 1.28 and 1.36',
     ]);
+  });
+
+  test('pod security findings come with one securityContext block that fixes them all', () => {
+    const { out } = run(path.join(FIXTURES, 'tutorial', 'nginx.yaml'));
+    const lines = out.split('\n');
+    const start = lines.indexOf('    fix for spec.template.spec.containers[0], ready to paste under it (merge with what it has):');
+    expect(lines.slice(start + 1, start + 10)).toEqual([
+      '      securityContext:',
+      '        seccompProfile:',
+      '          type: RuntimeDefault',
+      '        allowPrivilegeEscalation: false',
+      '        runAsNonRoot: true',
+      '        capabilities:',
+      '          drop: [ALL]',
+      '        runAsUser: 10001  # a numeric user the image can run as',
+      '        readOnlyRootFilesystem: true  # mount an emptyDir where the program writes',
+    ]);
+    expect(lines[lines.length - 1]).toMatch(/^\d+ findings \(pod-security 4, runs-on-minikube \d, hardening 1\) in 2 objects/);
+    // nginx is an image the validator knows: no "not covered" note.
+    expect(out).not.toContain('not covered');
+  });
+
+  test('--format sarif writes SARIF 2.1.0: the rules, and each result with its rule, level, message, file and line', () => {
+    const file = path.join(FIXTURES, 'tutorial', 'nginx.yaml');
+    const { code, out } = run('--format', 'sarif', file);
+    expect(code).toBe(EXIT.findings);
+    const sarif = JSON.parse(out);
+    expect(sarif.version).toBe('2.1.0');
+    const [runOf] = sarif.runs;
+    expect(runOf.tool.driver.rules.map((r: { id: string }) => r.id)).toEqual([...RULES.map((r) => r.id), 'server-dry-run']);
+    const seccomp = runOf.results.find((r: { ruleId: string }) => r.ruleId === 'seccomp-profile');
+    expect(seccomp).toMatchObject({ level: 'error', ruleIndex: RULES.findIndex((r) => r.id === 'seccomp-profile') });
+    expect(seccomp.locations[0].physicalLocation.artifactLocation.uri).toBe(file.split(path.sep).join('/'));
+    // The container has no securityContext: the line is that of the deepest part that exists, the container's "- name: nginx".
+    const text = fs.readFileSync(file, 'utf8').split('\n');
+    expect(text[seccomp.locations[0].physicalLocation.region.startLine - 1]).toBe('      - name: nginx');
+    const port = runOf.results.find((r: { ruleId: string }) => r.ruleId === 'unprivileged-port');
+    expect(text[port.locations[0].physicalLocation.region.startLine - 1]).toBe('        - containerPort: 80');
+    const hardening = runOf.results.find((r: { ruleId: string }) => r.ruleId === 'read-only-root-filesystem');
+    expect(hardening.level).toBe('warning');
   });
 
   test('--format json writes one JSON document with the rule, its family, the file, the object and the path', () => {

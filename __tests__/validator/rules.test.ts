@@ -109,17 +109,28 @@ describe('runs on minikube: the budget', () => {
   });
 
   test('the rules of the family are the ones the issue names', () => {
-    expect(RUNS_ON_MINIKUBE.map((r) => r.id)).toEqual(['resources', 'resource-budget', 'non-root-user', 'unprivileged-port', 'pinned-image']);
+    expect(RUNS_ON_MINIKUBE.map((r) => r.id)).toEqual(['resources', 'resource-budget', 'non-root-user', 'unprivileged-port', 'image-facts', 'pinned-image']);
   });
 });
 
 describe('runs on minikube: users and ports', () => {
-  test('a port below 1024 is a finding only for a container known to run as non-root', () => {
+  test('a port below 1024 is a finding for a container that runs as non-root, or must by another rule', () => {
     const root = goodPod();
     root.spec.securityContext = { runAsUser: 0, seccompProfile: { type: 'RuntimeDefault' } };
     root.spec.containers[0].ports[0].containerPort = 80;
-    // A root container may bind port 80; running as root is the finding.
-    expect(check([root], { podSecurity: 'baseline' })).toEqual(['non-root-user']);
+    // Both at once: the port cannot stay once the user is fixed.
+    expect(check([root], { podSecurity: 'baseline' })).toEqual(['non-root-user', 'unprivileged-port']);
+    // A root container may bind port 80 when nothing asks it to run as non-root.
+    expect(check([root], { podSecurity: 'baseline', skip: ['non-root-user'] })).toEqual([]);
+    expect(check([root], { skip: ['non-root-user'] })).toContain('unprivileged-port');
+  });
+
+  test('a container that lacks several resources hears of all of them at once', () => {
+    const pod = goodPod();
+    pod.spec.containers[0].resources = { requests: { memory: '64Mi' } };
+    expect(validate(asManifests(pod)).map((f) => `${f.path}: ${f.message}`)).toEqual([
+      'spec.containers[0].resources: container "app" has no resources.requests.cpu, resources.limits.memory',
+    ]);
   });
 
   test('a pod-level runAsUser 0 is reported once, on the pod', () => {
@@ -306,7 +317,10 @@ describe('schema', () => {
     const bundle = { apiVersion: 'certificates.k8s.io/v1alpha1', kind: 'ClusterTrustBundle', metadata: { name: 'b' }, spec: { trustBundle: 'x' } };
     expect(validate(asManifests(bundle))[0].message).toBe('certificates.k8s.io/v1alpha1 is an alpha API: clusters serve it only when a feature gate enables it');
     const vap = { apiVersion: 'admissionregistration.k8s.io/v1alpha1', kind: 'ValidatingAdmissionPolicy', metadata: { name: 'p' }, spec: {} };
-    expect(validate(asManifests(vap))[0].message).toBe('admissionregistration.k8s.io/v1alpha1 ValidatingAdmissionPolicy is served by Kubernetes 1.28 but not by current clusters: use admissionregistration.k8s.io/v1');
+    expect(validate(asManifests(vap)).map(formatFinding)).toEqual([
+      'fixture.yaml: ValidatingAdmissionPolicy/p: apiVersion: admissionregistration.k8s.io/v1alpha1 is an alpha API: clusters serve it only when a feature gate enables it (Kubernetes 1.28) [api-version]',
+      'fixture.yaml: ValidatingAdmissionPolicy/p: apiVersion: admissionregistration.k8s.io/v1alpha1 ValidatingAdmissionPolicy was removed in Kubernetes 1.32: use admissionregistration.k8s.io/v1 (Kubernetes 1.36) [api-version]',
+    ]);
   });
 
   test('a custom resource is fine when its CustomResourceDefinition exists in the cluster', () => {

@@ -1,8 +1,9 @@
 import { ManifestSet, namespaceOf } from '../manifest-set';
 import { ContainerAt, PodSpecAt } from '../pod-specs';
+import { ImageFacts, factsOf, splitImage } from '../image-facts';
 import { parseQuantity } from '../quantity';
-import { Finding, Manifest, Rule } from '../types';
-import { Json, containerFinding, finding, isObject } from './helpers';
+import { Finding, Manifest, Rule, ValidateOptions } from '../types';
+import { Json, asList, containerFinding, finding, isObject } from './helpers';
 
 /** Builds a rule that checks each container on its own. */
 function containerRule(id: string, description: string, check: (c: ContainerAt) => Finding | undefined,
@@ -57,15 +58,34 @@ function runsAsNonRoot(c: ContainerAt): boolean {
   return isUser(effective(c, 'runAsUser')) || effective(c, 'runAsNonRoot') === true;
 }
 
-export const unprivilegedPort = containerRule('unprivileged-port',
-  'a non-root container listens on ports 1024-65535: ports below 1024 need root',
-  (c) => {
-    if (!runsAsNonRoot(c) || c.pod.spec.hostNetwork === true) return undefined;
-    const ports: Json[] = Array.isArray(c.container.ports) ? c.container.ports : [];
-    const index = ports.findIndex((p) => Number.isInteger(p?.containerPort) && p.containerPort > 0 && p.containerPort < 1024);
-    return index === -1 ? undefined
-      : containerFinding('unprivileged-port', c, `ports[${index}].containerPort`, `runs as a non-root user but listens on port ${ports[index].containerPort}, which only root can bind: use 1024 or above`);
-  });
+/** Whether a rule is checked with these options. */
+function active(options: Required<ValidateOptions>, id: string, family: string): boolean {
+  return !options.skip.includes(id) && !options.skip.includes(family);
+}
+
+/**
+ * Whether the container runs as non-root, or will once the findings of other rules are fixed:
+ * non-root-user asks every container for a user above 0, and the restricted standard asks for
+ * runAsNonRoot. Saying so now saves the user a second round.
+ */
+export function mustRunAsNonRoot(c: ContainerAt, options: Required<ValidateOptions>): boolean {
+  return runsAsNonRoot(c) || active(options, 'non-root-user', 'runs-on-minikube')
+    || (options.podSecurity === 'restricted' && active(options, 'run-as-non-root', 'pod-security'));
+}
+
+export const unprivilegedPort: Rule = {
+  id: 'unprivileged-port',
+  family: 'runs-on-minikube',
+  description: 'a container that runs as non-root (or must, by non-root-user or the restricted standard) declares no port below 1024: only root can bind those, and editing containerPort does not change the port the program listens on',
+  check: (set, options) => set.containers.flatMap((c) => {
+    if (c.pod.spec.hostNetwork === true || c.pod.spec.os?.name === 'windows' || !mustRunAsNonRoot(c, options)) return [];
+    const who = runsAsNonRoot(c) ? 'runs as a non-root user' : 'must run as a non-root user (see non-root-user)';
+    return asList(c.container.ports).flatMap((p, i) => (Number.isInteger(p?.containerPort) && p.containerPort > 0 && p.containerPort < 1024
+      ? [containerFinding('unprivileged-port', c, `ports[${i}].containerPort`,
+        `${who} but declares port ${p.containerPort}, which only root can bind: configure the program (or pick an image) to listen on 1024 or above, then declare that port; a Service may still offer ${p.containerPort}`)]
+      : []));
+  }),
+};
 
 /** What a LimitRange of type Container fills in for a container that sets no request or limit. */
 export interface LimitRangeDefaults {
@@ -133,19 +153,21 @@ export const resources: Rule = {
   family: 'runs-on-minikube',
   description: 'every container requests cpu and memory and has a memory limit at least its request (set on it, or filled in by a LimitRange of its namespace), so the scheduler can place it and one leak cannot take the node',
   check: (set) => set.containers.filter((c) => c.kind !== 'ephemeralContainers').flatMap((c) => {
+    const found: Finding[] = [];
     const r = isObject(c.container.resources) ? c.container.resources : {};
     const effective = effectiveResources(c.container, limitRangeDefaults(set, namespaceOf(c.pod.manifest.object)));
-    for (const [field, value] of [['requests.cpu', effective.requests.cpu], ['requests.memory', effective.requests.memory], ['limits.memory', effective.limits.memory]]) {
-      if (value === undefined) return [containerFinding('resources', c, `resources.${field}`, `has no resources.${field}`)];
-    }
+    const missing = ([['requests.cpu', effective.requests.cpu], ['requests.memory', effective.requests.memory], ['limits.memory', effective.limits.memory]] as const)
+      .filter(([, value]) => value === undefined).map(([field]) => `resources.${field}`);
+    if (missing.length === 1) found.push(containerFinding('resources', c, missing[0], `has no ${missing[0]}`));
+    if (missing.length > 1) found.push(containerFinding('resources', c, 'resources', `has no ${missing.join(', ')}`));
     for (const resource of ['cpu', 'memory']) {
       const request = parseQuantity(r.requests?.[resource]);
       const limit = parseQuantity(r.limits?.[resource]);
       if (request !== undefined && limit !== undefined && request > limit) {
-        return [containerFinding('resources', c, `resources.requests.${resource}`, `requests ${r.requests[resource]} ${resource}, more than its limit ${r.limits[resource]}: the API server refuses that`)];
+        found.push(containerFinding('resources', c, `resources.requests.${resource}`, `requests ${r.requests[resource]} ${resource}, more than its limit ${r.limits[resource]}: the API server refuses that`));
       }
     }
-    return [];
+    return found;
   }),
 };
 
@@ -265,5 +287,79 @@ export const resourceBudget: Rule = {
   },
 };
 
+
+/** The port a container makes a known image listen on: from its argument or env var, else the image's default. */
+function listeningPort(c: ContainerAt, facts: ImageFacts): number | undefined {
+  const words: unknown[] = [...asList(c.container.command), ...asList(c.container.args)];
+  if (facts.portFrom?.arg) {
+    for (const [i, word] of words.entries()) {
+      if (typeof word !== 'string') continue;
+      const flag = facts.portFrom.arg;
+      if (word === flag || word === flag.replace(/^--/, '-')) return Number(words[i + 1]) || undefined;
+      if (word.startsWith(`${flag}=`) || word.startsWith(`${flag.replace(/^--/, '-')}=`)) return Number(word.slice(word.indexOf('=') + 1)) || undefined;
+    }
+  }
+  if (facts.portFrom?.env) {
+    const env = asList(c.container.env).find((e) => e?.name === facts.portFrom?.env);
+    if (env) return typeof env.value === 'string' ? Number(env.value.slice(env.value.lastIndexOf(':') + 1)) || undefined : undefined;
+  }
+  return facts.port;
+}
+
+/** Whether a mount at `mount` makes `written` writable (the same path or one above it; /var/run is /run). */
+function covers(mount: string, written: string): boolean {
+  const norm = (p: string) => {
+    let end = p.length;
+    while (end > 1 && p[end - 1] === '/') end--;
+    const trimmed = p.slice(0, end);
+    return trimmed === '/var/run' || trimmed.startsWith('/var/run/') ? `/run${trimmed.slice('/var/run'.length)}` : trimmed;
+  };
+  const m = norm(mount);
+  const w = norm(written);
+  return w === m || w.startsWith(`${m}/`);
+}
+
+export const imageFacts: Rule = {
+  id: 'image-facts',
+  family: 'runs-on-minikube',
+  description: 'a container of an image the validator knows (validator/image-facts.ts: nginx, httpd, postgres, mysql, redis, busybox, traefik/whoami, miniflux...) runs as that image can: as root when it needs root, on the port it listens on, with its paths writable under a read-only root',
+  check: (set, options) => set.containers.filter((c) => c.kind !== 'ephemeralContainers').flatMap((c) => {
+    const image = c.container.image;
+    const facts = typeof image === 'string' ? factsOf(image) : undefined;
+    // A command replaces the image's entrypoint: the facts are those of the program it no longer runs.
+    if (!facts || asList(c.container.command).length > 0) return [];
+    const found: Finding[] = [];
+    const nonRoot = mustRunAsNonRoot(c, options);
+    const { repository } = splitImage(image);
+    if (facts.needsRoot && nonRoot) {
+      found.push(containerFinding('image-facts', c, 'image', `runs ${image} as a non-root user${runsAsNonRoot(c) ? '' : ' (as non-root-user asks)'}, but ${facts.needsRoot}`));
+    }
+    // A config file mounted under /etc may set another port: then the port is not known.
+    const mounts = asList(c.container.volumeMounts).map((m) => m?.mountPath).filter((p): p is string => typeof p === 'string');
+    const listening = mounts.some((p) => p.startsWith('/etc/')) ? undefined : listeningPort(c, facts);
+    const declared = asList(c.container.ports).map((p) => p?.containerPort).filter((p): p is number => Number.isInteger(p));
+    const how = facts.portFrom ? `set ${[facts.portFrom.arg, facts.portFrom.env].filter(Boolean).join(' or ')} to the port you want` : 'configure the program to listen there';
+    if (listening !== undefined && declared.length > 0 && !declared.includes(listening)) {
+      const i = asList(c.container.ports).findIndex((p) => Number.isInteger(p?.containerPort));
+      found.push(containerFinding('image-facts', c, `ports[${i}].containerPort`,
+        `declares port ${declared.join(', ')}, but ${repository} listens on ${listening}: declaring a port does not change it, so traffic to ${declared[0]} is refused; ${listening < 1024 && nonRoot ? `${how} (1024 or above)` : `declare ${listening}, or ${how}`}`));
+    }
+    if (listening !== undefined && listening < 1024 && nonRoot && !facts.needsRoot) {
+      found.push(containerFinding('image-facts', c, facts.portFrom?.arg ? 'args' : 'image',
+        `runs ${repository} as a non-root user, and it listens on ${listening}, which only root can bind: ${how} (1024 or above)`));
+    }
+    if (c.container.securityContext?.readOnlyRootFilesystem === true) {
+      const moved = facts.writesFrom && asList(c.container.env).find((e) => e?.name === facts.writesFrom && typeof e.value === 'string')?.value;
+      const writes = moved ? [moved, ...facts.writes.slice(1)] : facts.writes;
+      const uncovered = writes.filter((w) => !mounts.some((m) => covers(m, w)));
+      if (uncovered.length > 0) {
+        found.push(containerFinding('image-facts', c, 'volumeMounts',
+          `has a read-only root filesystem, but ${repository} writes ${uncovered.join(' and ')}: mount an emptyDir (or a volume) at ${uncovered.length === 1 ? 'that path' : 'each'}`));
+      }
+    }
+    return found;
+  }),
+};
+
 /** The rules that decide whether the pods start and fit on a default minikube. */
-export const RUNS_ON_MINIKUBE: readonly Rule[] = [resources, resourceBudget, nonRootUser, unprivilegedPort, pinnedImage];
+export const RUNS_ON_MINIKUBE: readonly Rule[] = [resources, resourceBudget, nonRootUser, unprivilegedPort, imageFacts, pinnedImage];

@@ -1,31 +1,23 @@
 import { EXTERNAL_REFS_ANNOTATION, ManifestSet, isEmptySelector, selectorMatches } from '../manifest-set';
 import * as names from '../names';
 import { containersOf } from '../pod-specs';
-import { SchemaProblem, checkObject, groupOf, isBuiltInGroup, schema, typeOfKind, versionsOfKind } from '../schema';
+import {
+  KUBERNETES_VERSIONS, KubernetesVersion, SchemaProblem, checkObject, compareVersions, groupOf, isBuiltInGroup, lifecycleOf, schema, typeOfKind,
+  versionsOfKind,
+} from '../schema';
 import { Finding, Manifest, Rule } from '../types';
 import { Json, asList, finding, isObject, keyPath, quote } from './helpers';
 
 /**
- * apiVersion/kind pairs that Kubernetes 1.28 serves but current clusters no longer do, with what
- * replaces them. Output must be accepted by 1.28 and by the newer clusters people run.
+ * Kinds that 1.28 served as alpha and that later releases dropped without lifecycle tags in
+ * k8s.io/api (their types are gone from it): what replaces them, if anything.
  */
-const GONE_AFTER_1_28: Readonly<Record<string, string | undefined>> = {
-  'admissionregistration.k8s.io/v1alpha1/ValidatingAdmissionPolicy': 'admissionregistration.k8s.io/v1',
-  'admissionregistration.k8s.io/v1alpha1/ValidatingAdmissionPolicyBinding': 'admissionregistration.k8s.io/v1',
-  'admissionregistration.k8s.io/v1beta1/ValidatingAdmissionPolicy': 'admissionregistration.k8s.io/v1',
-  'admissionregistration.k8s.io/v1beta1/ValidatingAdmissionPolicyBinding': 'admissionregistration.k8s.io/v1',
-  'authentication.k8s.io/v1alpha1/SelfSubjectReview': 'authentication.k8s.io/v1',
-  'authentication.k8s.io/v1beta1/SelfSubjectReview': 'authentication.k8s.io/v1',
-  'flowcontrol.apiserver.k8s.io/v1beta2/FlowSchema': 'flowcontrol.apiserver.k8s.io/v1',
-  'flowcontrol.apiserver.k8s.io/v1beta2/PriorityLevelConfiguration': 'flowcontrol.apiserver.k8s.io/v1',
-  'flowcontrol.apiserver.k8s.io/v1beta3/FlowSchema': 'flowcontrol.apiserver.k8s.io/v1',
-  'flowcontrol.apiserver.k8s.io/v1beta3/PriorityLevelConfiguration': 'flowcontrol.apiserver.k8s.io/v1',
+const SUCCESSOR: Readonly<Record<string, string | undefined>> = {
   'networking.k8s.io/v1alpha1/ClusterCIDR': undefined,
-  'networking.k8s.io/v1alpha1/IPAddress': 'networking.k8s.io/v1',
   'resource.k8s.io/v1alpha2/PodSchedulingContext': undefined,
-  'resource.k8s.io/v1alpha2/ResourceClaim': 'resource.k8s.io/v1 (redesigned)',
-  'resource.k8s.io/v1alpha2/ResourceClaimTemplate': 'resource.k8s.io/v1 (redesigned)',
-  'resource.k8s.io/v1alpha2/ResourceClass': 'resource.k8s.io/v1 DeviceClass',
+  'resource.k8s.io/v1alpha2/ResourceClaim': 'resource.k8s.io/v1 ResourceClaim (redesigned)',
+  'resource.k8s.io/v1alpha2/ResourceClaimTemplate': 'resource.k8s.io/v1 ResourceClaimTemplate (redesigned)',
+  'resource.k8s.io/v1alpha2/ResourceClass': 'resource.k8s.io/v1 DeviceClass (redesigned)',
 };
 
 /** Kinds that Kubernetes removed altogether before 1.28. */
@@ -49,75 +41,145 @@ function customKinds(set: ManifestSet): Map<string, Set<string>> {
   return kinds;
 }
 
+const isPrerelease = (apiVersion: string) => /(alpha|beta)\d*$/.test(apiVersion);
+
+/** The apiVersions that serve a kind on a release, stable ones only when there are any. */
+function preferred(apiVersions: string[]): string[] {
+  const stable = apiVersions.filter((v) => !isPrerelease(v));
+  return stable.length > 0 ? stable : apiVersions;
+}
+
+/** Every apiVersion that serves a kind of this name on a release, in its group or else in any group. */
+function servedAs(group: string, kind: string, version: KubernetesVersion): string[] {
+  const inGroup = versionsOfKind(group, kind, version);
+  return preferred(inGroup.length > 0 ? inGroup : versionsOfKindAnyGroup(kind, version));
+}
+
+/** Whether some release the validator knows serves this apiVersion and kind. */
+function servedSomewhere(apiVersion: string, kind: string): boolean {
+  return KUBERNETES_VERSIONS.some((v) => typeOfKind(apiVersion, kind, v) !== undefined);
+}
+
+/** What replaces a kind that a release does not serve: its lifecycle's replacement if served there, else what serves the kind. */
+function replacementOn(apiVersion: string, kind: string, version: KubernetesVersion): string | undefined {
+  const named = lifecycleOf(apiVersion, kind)?.replacement;
+  if (named) {
+    const [replacementVersion, replacementKind] = named.split(' ');
+    if (typeOfKind(replacementVersion, replacementKind, version)) return replacementKind === kind ? replacementVersion : named;
+  }
+  if (Object.hasOwn(SUCCESSOR, `${apiVersion}/${kind}`)) return SUCCESSOR[`${apiVersion}/${kind}`];
+  const served = servedAs(groupOf(apiVersion), kind, version);
+  return served.length > 0 ? served.join(' or ') : undefined;
+}
+
+/** What a release says about an apiVersion and kind it does not serve; undefined for custom resources. */
+function notServed(apiVersion: string, kind: string, version: KubernetesVersion): { path: string; message: string } | undefined {
+  const group = groupOf(apiVersion);
+  if (!isBuiltInGroup(group, version) && !KUBERNETES_VERSIONS.some((v) => isBuiltInGroup(group, v)) && group !== 'extensions') return undefined;
+  const life = lifecycleOf(apiVersion, kind);
+  const use = (replacement: string | undefined) => (replacement ? `use ${replacement}` : 'it has no successor');
+  if (life?.introduced && compareVersions(life.introduced, version) > 0) {
+    const now = servedAs(group, kind, version);
+    return { path: 'apiVersion', message: `${apiVersion} ${kind} is not served yet: it was added in Kubernetes ${life.introduced}${now.length > 0 ? `; before, use ${now.join(' or ')}` : ''}` };
+  }
+  if (life?.removed && compareVersions(life.removed, version) <= 0) {
+    return { path: 'apiVersion', message: `${apiVersion} ${kind} was removed in Kubernetes ${life.removed}: ${use(replacementOn(apiVersion, kind, version))}` };
+  }
+  if (servedSomewhere(apiVersion, kind)) {
+    const older = KUBERNETES_VERSIONS.filter((v) => compareVersions(v, version) < 0 && typeOfKind(apiVersion, kind, v));
+    if (older.length > 0) return { path: 'apiVersion', message: `${apiVersion} ${kind} is no longer served (removed after Kubernetes ${older[older.length - 1]}): ${use(replacementOn(apiVersion, kind, version))}` };
+    const later = KUBERNETES_VERSIONS.find((v) => compareVersions(v, version) > 0 && typeOfKind(apiVersion, kind, v));
+    return { path: 'apiVersion', message: `${apiVersion} ${kind} is not served yet (added after Kubernetes ${version}, by ${later})` };
+  }
+  const versions = servedAs(group, kind, version);
+  if (versions.length > 0 && versionsOfKind(group, kind, version).length > 0) {
+    return { path: 'apiVersion', message: `${kind} is not served in ${apiVersion}${life?.removed ? ` (removed in Kubernetes ${life.removed})` : ''}: use ${versions.join(' or ')}` };
+  }
+  if (versions.length > 0) {
+    return { path: 'kind', message: `there is no kind ${quote(kind)} in ${apiVersion}${life?.removed ? ` (removed in Kubernetes ${life.removed})` : ''}: ${kind} is served by ${versions.join(' or ')}` };
+  }
+  return { path: 'kind', message: `Kubernetes has no kind ${quote(kind)} in ${apiVersion}${similarKind(kind, version)}` };
+}
+
 const apiVersionRule: Rule = {
   id: 'api-version',
   family: 'schema',
-  description: 'apiVersion and kind are served by Kubernetes 1.28 and by current clusters (custom resources need their CustomResourceDefinition)',
+  description: 'apiVersion and kind are served by each Kubernetes release checked (not added later, not removed, not alpha); custom resources need their CustomResourceDefinition',
   check(set, options) {
     const findings: Finding[] = [];
     let custom: Map<string, Set<string>> | undefined;
     for (const m of set.manifests) {
       const { apiVersion, kind } = m.object;
       const group = groupOf(apiVersion);
-      const at = (path: string, message: string) => findings.push(finding('api-version', m, path, message));
-      if (typeOfKind(apiVersion, kind)) {
-        const key = `${apiVersion}/${kind}`;
-        if (Object.prototype.hasOwnProperty.call(GONE_AFTER_1_28, key)) {
-          const successor = GONE_AFTER_1_28[key];
-          at('apiVersion', `${apiVersion} ${kind} is served by Kubernetes 1.28 but not by current clusters: ${successor ? `use ${successor}` : 'it has no successor'}`);
-        } else if (/alpha\d*$/.test(apiVersion)) {
-          at('apiVersion', `${apiVersion} is an alpha API: clusters serve it only when a feature gate enables it`);
+      if (Object.hasOwn(REMOVED_KINDS, kind) && (group === 'policy' || group === 'extensions') && !servedSomewhere(apiVersion, kind)) {
+        findings.push(finding('api-version', m, 'kind', REMOVED_KINDS[kind]));
+        continue;
+      }
+      let isCustom = false;
+      for (const version of options.kubernetesVersions) {
+        const at = (path: string, message: string) => findings.push({ ...finding('api-version', m, path, message), versions: [version] });
+        if (typeOfKind(apiVersion, kind, version)) {
+          if (/alpha\d*$/.test(apiVersion)) at('apiVersion', `${apiVersion} is an alpha API: clusters serve it only when a feature gate enables it`);
+          continue;
         }
-        continue;
+        const problem = notServed(apiVersion, kind, version);
+        if (problem) at(problem.path, problem.message);
+        else isCustom = true;
       }
-      if (Object.prototype.hasOwnProperty.call(REMOVED_KINDS, kind) && (group === 'policy' || group === 'extensions')) {
-        at('kind', REMOVED_KINDS[kind]);
-        continue;
-      }
-      if (isBuiltInGroup(group) || group === 'extensions') {
-        const versions = versionsOfKind(group, kind);
-        if (versions.length > 0) {
-          at('apiVersion', `Kubernetes 1.28 does not serve ${kind} in ${apiVersion} (it was removed): use ${versions.join(' or ')}`);
-        } else {
-          const elsewhere = versionsOfKindAnyGroup(kind);
-          at('kind', `Kubernetes 1.28 has no kind ${quote(kind)} in ${apiVersion}${elsewhere.length > 0 ? `: ${kind} is served by ${elsewhere.join(' or ')}` : similarKind(kind)}`);
-        }
-        continue;
-      }
+      if (!isCustom) continue;
       custom ??= customKinds(set);
       if (custom.get(apiVersion)?.has(kind)) continue;
       const crdOfGroup = (ref: string) => ref.startsWith('CustomResourceDefinition/') && ref.endsWith(`.${group}`);
       if (options.external.some(crdOfGroup) || set.declaredExternal(m).some(crdOfGroup)) continue;
-      at('apiVersion', `${kind} of ${apiVersion} is not part of Kubernetes 1.28: if it is a custom resource, add its CustomResourceDefinition to the manifests, or name it as existing (--external CustomResourceDefinition/<plural>.${group}, or the ${EXTERNAL_REFS_ANNOTATION} annotation)`);
+      findings.push(finding('api-version', m, 'apiVersion', `${kind} of ${apiVersion} is not part of Kubernetes: if it is a custom resource, add its CustomResourceDefinition to the manifests, or name it as existing (--external CustomResourceDefinition/<plural>.${group}, or the ${EXTERNAL_REFS_ANNOTATION} annotation)`));
     }
     return findings;
   },
 };
 
-/** Every apiVersion that serves a kind of this name, in any group. */
-function versionsOfKindAnyGroup(kind: string): string[] {
-  return Object.keys(schema().kinds).filter((apiVersion) => typeOfKind(apiVersion, kind) !== undefined);
+/** Every apiVersion that serves a kind of this name on a release, in any group. */
+function versionsOfKindAnyGroup(kind: string, version: KubernetesVersion): string[] {
+  return Object.keys(schema(version).kinds).filter((apiVersion) => typeOfKind(apiVersion, kind, version) !== undefined);
 }
 
 /** A hint when the kind exists with other capitals (`deployment` for `Deployment`). */
-function similarKind(kind: string): string {
-  const lower = kind.toLowerCase();
-  for (const [apiVersion, kinds] of Object.entries(schema().kinds)) {
+function similarKind(kind: string, version: KubernetesVersion): string {
+  const lower = String(kind).toLowerCase();
+  for (const [apiVersion, kinds] of Object.entries(schema(version).kinds)) {
     const match = Object.keys(kinds).find((k) => k.toLowerCase() === lower);
     if (match) return ` (kinds are case-sensitive: did you mean ${match} of ${apiVersion}?)`;
   }
   return '';
 }
 
-/** The schema problems of each manifest, computed once for the three rules that report them. */
-const problemsCache = new WeakMap<object, SchemaProblem[]>();
-function problemsOf(m: Manifest): SchemaProblem[] {
+/**
+ * The type to check an object's fields against on a release: its own; or, when no release the
+ * validator knows serves its apiVersion (extensions/v1beta1 Deployment), the type of the
+ * apiVersion that replaces it there, so that the fields to change come with the apiVersion.
+ */
+function typeFor(object: Json, version: KubernetesVersion): { type: string; as?: string } | undefined {
+  const { apiVersion, kind } = object;
+  const own = typeOfKind(apiVersion, kind, version);
+  if (own) return { type: own };
+  if (typeof apiVersion !== 'string' || typeof kind !== 'string' || servedSomewhere(apiVersion, kind)) return undefined;
+  const group = groupOf(apiVersion);
+  if (!KUBERNETES_VERSIONS.some((v) => isBuiltInGroup(group, v)) && group !== 'extensions') return undefined;
+  const [as] = servedAs(group, kind, version);
+  return as ? { type: typeOfKind(as, kind, version) as string, as } : undefined;
+}
+
+/** The schema problems of each manifest on each release, computed once for the three rules that report them. */
+const problemsCache = new WeakMap<object, Map<KubernetesVersion, SchemaProblem[]>>();
+function problemsOf(m: Manifest, version: KubernetesVersion): SchemaProblem[] {
   const object = m.object;
-  let problems = problemsCache.get(object);
+  let byVersion = problemsCache.get(object);
+  if (!byVersion) problemsCache.set(object, byVersion = new Map());
+  let problems = byVersion.get(version);
   if (!problems) {
-    const type = typeOfKind(object.apiVersion, object.kind);
-    problems = type ? checkObject(object, type) : [];
-    problemsCache.set(object, problems);
+    const type = typeFor(object, version);
+    problems = !type ? [] : checkObject(object, type.type, version)
+      .map((p) => (type.as ? { ...p, message: `${p.message} (as ${type.as}, which replaces ${object.apiVersion})` } : p));
+    byVersion.set(version, problems);
   }
   return problems;
 }
@@ -127,15 +189,15 @@ function schemaRule(id: SchemaProblem['kind'], description: string): Rule {
     id,
     family: 'schema',
     description,
-    check: (set) => set.manifests.flatMap((m) => problemsOf(m)
+    check: (set, options) => options.kubernetesVersions.flatMap((version) => set.manifests.flatMap((m) => problemsOf(m, version)
       .filter((p) => p.kind === id)
-      .map((p) => finding(id, m, p.path, p.message))),
+      .map((p) => ({ ...finding(id, m, p.path, p.message), versions: [version] })))),
   };
 }
 
-const unknownField = schemaRule('unknown-field', 'every field is one that Kubernetes 1.28 defines (kubectl apply refuses unknown fields)');
+const unknownField = schemaRule('unknown-field', 'every field is one that the Kubernetes release defines (kubectl apply refuses unknown fields)');
 const fieldType = schemaRule('field-type', 'every field has the type Kubernetes expects: a string, integer, boolean, list, object, quantity or base64 text');
-const requiredField = schemaRule('required-field', 'every field that Kubernetes 1.28 requires is set');
+const requiredField = schemaRule('required-field', 'every field that the Kubernetes release requires is set');
 
 /** How each kind's name is checked; the rest are DNS subdomains. */
 const NAME_FORMAT: Readonly<Record<string, (v: string) => string | undefined>> = {
@@ -224,7 +286,7 @@ const labelFormat: Rule = {
         }
       };
       // In a custom resource only the metadata is known to hold labels.
-      const known = typeOfKind(m.object.apiVersion, m.object.kind) !== undefined;
+      const known = servedSomewhere(m.object.apiVersion, m.object.kind);
       visit(known ? m.object : { metadata: m.object.metadata }, '', (key, map, path) => {
         if (key === 'annotations') {
           for (const k of Object.keys(map)) {
@@ -449,7 +511,7 @@ const volumeName: Rule = {
   },
 };
 
-/** The rules that decide whether the Kubernetes 1.28 API accepts each object. */
+/** The rules that decide whether the Kubernetes API accepts each object. */
 export const SCHEMA_RULES: readonly Rule[] = [
   apiVersionRule, unknownField, fieldType, requiredField, objectName, labelFormat, portNameRule, portNumber,
   configKeyRule, workloadSelector, containerName, volumeName,

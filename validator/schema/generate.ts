@@ -6,10 +6,19 @@
 //   npm run validate:schema
 //
 // writes validator/schema/k8s-1.28.json; a test fails when that file is stale.
+import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
 
-export const ROOT = path.resolve(__dirname, '..', '..');
+/** The project's root: up from this file, or from the bundle scripts/run.js made of it (under node_modules/.cache). */
+function findRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'imports', 'k8s.ts')) && fs.existsSync(path.join(dir, 'validator'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(__dirname, '..', '..');
+  }
+}
+
+export const ROOT = findRoot(__dirname);
 export const SOURCE = path.join(ROOT, 'imports', 'k8s.ts');
 export const OUTPUT = path.join(ROOT, 'validator', 'schema', 'k8s-1.28.json');
 
@@ -40,13 +49,24 @@ export interface SchemaFile {
   readonly kinds: Record<string, Record<string, string>>;
   /** Official type name -> required fields and field types. */
   readonly types: Record<string, SchemaType>;
+  /** `apiVersion/Kind` -> when the kind came and goes (alpha and beta kinds, and stable ones added later). */
+  readonly lifecycle?: Record<string, Lifecycle>;
+}
+
+/** The releases in which a kind of one apiVersion was introduced, deprecated and removed, e.g. `1.29`. */
+export interface Lifecycle {
+  readonly introduced?: string;
+  readonly deprecated?: string;
+  readonly removed?: string;
+  /** What to use instead: `apiVersion Kind`. */
+  readonly replacement?: string;
 }
 
 export interface SchemaType {
   /** Fields that must be present. */
   readonly required?: string[];
   /**
-   * JSON field name -> type: `string`, `integer`, `number`, `boolean`, `any`, `int-or-string`,
+   * JSON field name -> type: `string`, `integer`, `int32`, `number`, `boolean`, `any`, `int-or-string`,
    * `quantity`, `date-time`, `base64`, an official type name, or `T[]` (a list) or `map<T>`
    * (an object with string keys).
    */
@@ -173,6 +193,11 @@ export function renderSchema(schema: SchemaFile): string {
   lines.push('  },', '  "types": {');
   const types = Object.entries(schema.types);
   types.forEach(([name, type], i) => lines.push(`    ${JSON.stringify(name)}: ${JSON.stringify(type)}${i < types.length - 1 ? ',' : ''}`));
+  if (schema.lifecycle) {
+    lines.push('  },', '  "lifecycle": {');
+    const entries = Object.entries(schema.lifecycle);
+    entries.forEach(([key, entry], i) => lines.push(`    ${JSON.stringify(key)}: ${JSON.stringify(entry)}${i < entries.length - 1 ? ',' : ''}`));
+  }
   lines.push('  }', '}', '');
   return lines.join('\n');
 }
