@@ -2,7 +2,7 @@
 // explains later ones), then the examples, then the validator's corpus, then the smoke checks.
 const Sequencer = require('@jest/test-sequencer').default;
 
-const ORDER = ['bites', 'examples', 'validator-agreement', 'smoke', 'loopback'];
+const ORDER = ['bites', 'examples', 'validator-agreement', 'guides', 'smoke', 'loopback'];
 const rank = (file) => {
   const i = ORDER.findIndex((name) => file.endsWith(`${name}.e2e.test.ts`));
   return i === -1 ? ORDER.length : i;
