@@ -16,6 +16,7 @@ import {
   Live, Obj, checkAccepted, checkAdmitted, checkDaemonSets, checkDeployments, checkEndpoints, checkIngressBackends,
   checkPodSecurity, checkSimulatedAddresses, checkSpread, checkStatefulSets, key,
 } from './checks';
+import { checkConcepts } from './concept-checks';
 import { ROOT, SIMULATED, getJson, guideSecretCommand, installGatewayCrds, kubectl, kubectlOk, manifests, namespaceOf, npmRun, readLive, recordStats, run } from './lib';
 
 /** How long the state may take to settle after deploy returns (EndpointSlices, claims) on a loaded machine. */
@@ -49,6 +50,7 @@ function allChecks(objects: Obj[], namespace: string): (live: Live) => string[] 
     ...checkSpread([...liveOf(live, objects, 'Deployment'), ...liveOf(live, objects, 'StatefulSet')], live),
     ...checkEndpoints(liveOf(live, objects, 'Service'), live),
     ...checkIngressBackends(liveOf(live, objects, 'Ingress'), live),
+    ...checkConcepts(objects, live, namespace),
     ...(SIMULATED ? checkSimulatedAddresses(live.pods, '10.244.') : []),
   ];
 }

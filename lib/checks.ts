@@ -174,6 +174,23 @@ export function ingressPathProblem(value: string): string | undefined {
   return undefined;
 }
 
+/** What a Gateway API path may hold besides `%XX` escapes (the HTTPRoute CRD's rule for Exact and PathPrefix). */
+const HTTP_ROUTE_PATH = /^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|%[0-9a-fA-F]{2})+$/;
+
+/**
+ * The path of an HTTPRoute match of type PathPrefix or Exact, as the Gateway API CRD's CEL rules
+ * judge it: an Ingress path (see {@link ingressPathProblem}), no `#`, only the characters of a
+ * URL path, at most 1024 characters.
+ */
+export function httpRoutePathProblem(value: string): string | undefined {
+  const problem = ingressPathProblem(value);
+  if (problem !== undefined) return problem;
+  if (value.length > 1024) return `is ${value.length} characters long: at most 1024`;
+  if (value.includes('#')) return 'may not contain \'#\'';
+  if (!HTTP_ROUTE_PATH.test(value)) return 'may contain only letters, digits, \'%\' escapes and -/._~!$&\'()*+,;=:@';
+  return undefined;
+}
+
 /** An absolute path in a container (a mount path, an HTTP probe path): starts with '/', no control characters. */
 export function absolutePathProblem(value: string): string | undefined {
   if (typeof value !== 'string' || !value.startsWith('/')) return 'must be an absolute path';
@@ -219,6 +236,11 @@ export function checkIngressHost(prop: string, value: string): void {
 /** Throws unless `value` is an Ingress path (see {@link ingressPathProblem}). */
 export function checkIngressPath(prop: string, value: string): void {
   fail(prop, value, ingressPathProblem(value));
+}
+
+/** Throws unless `value` is an HTTPRoute path (see {@link httpRoutePathProblem}). */
+export function checkHttpRoutePath(prop: string, value: string): void {
+  fail(prop, value, httpRoutePathProblem(value));
 }
 
 /** Throws unless `value` is an absolute path (see {@link absolutePathProblem}). */

@@ -12,7 +12,7 @@ import { Construct } from 'constructs';
 import {
   Gateway, GatewaySpecListenersAllowedRoutesNamespacesFrom, HttpRoute, HttpRouteSpecRulesMatchesPathType,
 } from '../imports/gateway.networking.k8s.io';
-import { checkDnsLabel, checkIntegerInRange, checkUnique } from './checks';
+import { checkDnsLabel, checkHttpRoutePath, checkIntegerInRange, checkUnique } from './checks';
 import { addExternalRef } from './external-refs';
 import { appLabels } from './labels';
 
@@ -111,7 +111,8 @@ export interface RouteBackend {
 export interface RouteRule {
   /**
    * The path. As a prefix, `/api` matches `/api` and `/api/users`, not `/apis`; where several
-   * rules match, the longest path wins.
+   * rules match, the longest path wins. It starts with `/` and holds no `//`, `/./`, `/../`,
+   * `%2f` or `#`: the API server refuses those.
    *
    * @default '/'
    */
@@ -152,8 +153,8 @@ export interface HttpRoutesProps {
  * its path, to Services, split by weight where a rule has several backends (a canary: 90 to the
  * current version, 10 to the next).
  *
- * Checked when the chart is built: the listener exists, hosts are hostnames, paths start with
- * `/` and appear once, each port is one its Service exposes, and every rule's weights add up to
+ * Checked when the chart is built: the listener exists, hosts are hostnames, paths are what the
+ * HTTPRoute CRD accepts (they start with `/`, no `//`, `/./`, `/../`, `%2f` or `#`) and appear once, each port is one its Service exposes, and every rule's weights add up to
  * more than 0 (otherwise the rule answers every request with an error).
  */
 export class HttpRoutes extends Construct {
@@ -180,7 +181,7 @@ export class HttpRoutes extends Construct {
       const path = rule.path ?? '/';
       const match = rule.match ?? 'PathPrefix';
       const where = `rules[${i}]`;
-      if (!path.startsWith('/')) throw new Error(`${where}.path "${path}" must start with '/'`);
+      checkHttpRoutePath(`${where}.path`, path);
       const first = seen.get(`${match} ${path}`);
       if (first !== undefined) throw new Error(`${where} repeats the match (${match} ${path}) of rules[${first}]`);
       seen.set(`${match} ${path}`, i);
