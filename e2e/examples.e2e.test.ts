@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Testing, Yaml } from 'cdk8s';
+import { App, Yaml } from 'cdk8s';
 import { EXAMPLES } from '../examples';
 import { DeploymentExample } from '../examples/deployment/chart';
 import { PROFILES, getProfile } from '../examples/profiles';
@@ -139,7 +139,7 @@ describe.each(profiles)('profile %s', (profile) => {
         const first = (before.items as Obj[]).filter((rs) => rs.metadata.ownerReferences?.some((r: Obj) => r.name === web.metadata.name) && rs.spec.replicas > 0);
         expect(first).toHaveLength(1);
         // What the guide does: set WEB_IMAGE_TAG to 1.28.0-alpine, synth, apply.
-        const changed = new DeploymentExample(Testing.app(), 'deployment', { profile: getProfile(profile), imageTag: '1.28.0-alpine' }).toJson();
+        const changed = new DeploymentExample(new App(), 'deployment', { profile: getProfile(profile), imageTag: '1.28.0-alpine' }).toJson();
         expect(JSON.stringify(changed)).toContain('nginx-unprivileged:1.28.0-alpine');
         await applyLikeDeploy(example, profile, changed);
         const after = (await getJson(['-n', namespace, 'replicasets.apps'])).items as Obj[];

@@ -35,7 +35,7 @@ export interface Logger { (line: string): void }
 
 export interface KubectlResult { code: number; stdout: string; stderr: string; timedOut: boolean }
 
-interface Started { name: string; pid: number; child: ChildProcess; exited: Promise<void>; log: string }
+interface Started { name: string; pid: number; child: ChildProcess; exited: Promise<void>; log: string; bin: string; args: string[] }
 
 interface State { owner: number; dir: string; processes: Array<{ name: string; pid: number }> }
 
@@ -55,8 +55,15 @@ export interface Cluster {
   useProfile(profile: string): Promise<void>;
   /** Remote addresses of every TCP connection the control plane's processes hold. */
   connections(): string[];
+  /** Stops one component (kube-scheduler, kube-controller-manager, kwok) and leaves the rest running. */
+  stopComponent(name: string): Promise<void>;
+  /** Starts a stopped component again, with the arguments it had, and waits until it is healthy. */
+  startComponent(name: string): Promise<void>;
   stop(): Promise<void>;
 }
+
+/** The components that can be stopped and started again while the rest runs. */
+export const STOPPABLE = ['kube-scheduler', 'kube-controller-manager', 'kwok'];
 
 /** Folder of the state files of running clusters. */
 export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -263,7 +270,10 @@ export async function startCluster(options: StartOptions): Promise<Cluster> {
     fs.closeSync(fd);
     if (child.pid === undefined) throw new Error(`${name} did not start (${bin})`);
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    started.push({ name, pid: child.pid, child, exited, log: logFile });
+    const previous = started.findIndex((p) => p.name === name);
+    const entry = { name, pid: child.pid, child, exited, log: logFile, bin, args };
+    if (previous >= 0) started[previous] = entry;
+    else started.push(entry);
     saveState();
   };
   const exitedEarly = () => started.find((p) => p.child.exitCode !== null || p.child.signalCode !== null)?.name;
@@ -369,7 +379,6 @@ export async function startCluster(options: StartOptions): Promise<Cluster> {
     let stopped = false;
     const cluster: Cluster = {
       dir, kubeconfig, context: CONTEXT, env: childEnv, upMs, ports,
-      pids: started.map((p) => ({ name: p.name, pid: p.pid })),
       kubectl,
       async useProfile(profile) {
         await must('remove the previous profile\'s classes', ['delete', 'storageclass,ingressclass', '-l', `${SIMULATED_LABEL}=true`, '--ignore-not-found', '--wait=true', '--timeout=60s'], { timeoutMs: 70_000 });
@@ -377,6 +386,22 @@ export async function startCluster(options: StartOptions): Promise<Cluster> {
       },
       connections() {
         return connectionsOf(started.filter((p) => p.child.exitCode === null).map((p) => p.pid));
+      },
+      get pids() { return started.map((p) => ({ name: p.name, pid: p.pid })); },
+      async stopComponent(name) {
+        const p = started.find((x) => x.name === name);
+        if (!p || !STOPPABLE.includes(name)) throw new Error(`no component "${name}" to stop: one of ${STOPPABLE.join(', ')}`);
+        if (p.child.exitCode !== null || p.child.signalCode !== null) return;
+        try { process.kill(-p.pid, 'SIGTERM'); } catch { /* gone */ }
+        await p.exited;
+      },
+      async startComponent(name) {
+        const p = started.find((x) => x.name === name);
+        if (!p || !STOPPABLE.includes(name)) throw new Error(`no component "${name}" to start: one of ${STOPPABLE.join(', ')}`);
+        if (p.child.exitCode === null && p.child.signalCode === null) return;
+        start(name, p.bin, p.args);
+        const port = { 'kube-controller-manager': ports.kcm, 'kube-scheduler': ports.scheduler }[name];
+        if (port) await until(name, healthy(port), deadline, started.filter((x) => x.name === name), () => undefined);
       },
       async stop() {
         if (stopped) return;

@@ -62,9 +62,81 @@ function dropHereDocs(text: string): string {
 
 /** Splits a shell snippet into simple commands, those inside `$(...)` and backquotes included. */
 export function splitCommands(snippet: string, firstLine = 1): Command[] {
+  const { commands, nested } = lex(snippet, firstLine);
+  return [...commands, ...nested];
+}
+
+/** A comment of a snippet: its 1-based line and its text after `#`, trimmed. */
+export interface Comment {
+  readonly line: number;
+  readonly text: string;
+}
+
+/** What the lexer finds: top-level commands, those inside substitutions, comments, and the lines a top-level newline ends. */
+interface Lexed {
+  readonly commands: Command[];
+  readonly nested: Command[];
+  readonly comments: Comment[];
+  readonly newlines: Set<number>;
+}
+
+/**
+ * One statement of a snippet as a reader types it: the lines up to a newline that ends a
+ * command, with continuation lines (`\`), quoted newlines and `for`/`while`/`if` ... `done`/`fi`
+ * bodies kept together.
+ */
+export interface Statement {
+  /** The statement's own lines, as written (comments included). */
+  readonly source: string;
+  /** 1-based first and last line. */
+  readonly line: number;
+  readonly endLine: number;
+  /** Its simple commands, those inside `$(...)` included. */
+  readonly commands: Command[];
+  /** The comment at the end of its last line ('' when there is none). */
+  readonly comment: string;
+}
+
+const OPENS = new Set(['for', 'while', 'until', 'if', 'case', 'select']);
+const CLOSES = new Set(['done', 'fi', 'esac']);
+
+/** Splits a shell snippet into the statements a reader runs one after another. */
+export function splitStatements(snippet: string, firstLine = 1): Statement[] {
+  const { commands, nested, comments, newlines } = lex(snippet, firstLine);
+  const lines = snippet.split('\n');
+  const statements: Statement[] = [];
+  let start: number | undefined;
+  let depth = 0;
+  for (let l = firstLine; l < firstLine + lines.length; l++) {
+    const here = commands.filter((c) => c.line === l);
+    if (start === undefined && here.length > 0) start = l;
+    for (const c of here) {
+      if (OPENS.has(c.words[0]?.text)) depth++;
+      if (CLOSES.has(c.words[0]?.text)) depth--;
+    }
+    const last = l === firstLine + lines.length - 1;
+    if (start !== undefined && ((newlines.has(l) && depth <= 0) || last)) {
+      const inside = (c: { line: number }) => c.line >= start! && c.line <= l;
+      statements.push({
+        source: lines.slice(start - firstLine, l - firstLine + 1).join('\n'),
+        line: start,
+        endLine: l,
+        commands: [...commands.filter(inside), ...nested.filter(inside)],
+        comment: comments.find((c) => c.line === l)?.text ?? '',
+      });
+      start = undefined;
+      depth = 0;
+    }
+  }
+  return statements;
+}
+
+function lex(snippet: string, firstLine: number): Lexed {
   const text = dropHereDocs(snippet);
   const commands: Command[] = [];
   const nested: Command[] = [];
+  const comments: Comment[] = [];
+  const newlines = new Set<number>();
 
   let words: Word[] = [];
   let word = '';
@@ -130,10 +202,12 @@ export function splitCommands(snippet: string, firstLine = 1): Command[] {
     const c = text[i];
     const next = text[i + 1];
     if (c === '\\' && next === '\n') { i++; line++; continue; }
-    if (c === '\n') { endCommand(i); line++; commandStart = i + 1; continue; }
+    if (c === '\n') { endCommand(i); newlines.add(line); line++; commandStart = i + 1; continue; }
     if (c === ' ' || c === '\t') { endWord(); continue; }
     if (c === '#' && !inWord) {
+      const from = i + 1;
       while (i + 1 < text.length && text[i + 1] !== '\n') i++;
+      comments.push({ line, text: text.slice(from, i + 1).trim() });
       continue;
     }
     if (c === ';' || c === '|' || c === '&' || c === '(' || c === ')') {
@@ -192,7 +266,7 @@ export function splitCommands(snippet: string, firstLine = 1): Command[] {
     word += c;
   }
   endCommand(text.length);
-  return [...commands, ...nested];
+  return { commands, nested, comments, newlines };
 }
 
 /** Shell keywords and wrappers that come before the program a command runs. */
