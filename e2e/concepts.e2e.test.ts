@@ -143,7 +143,7 @@ forExample('jobs')(`jobs (${PROFILE}): Jobs run to completion on the simulated n
   beforeAll(() => deploy('jobs'));
   afterAll(() => destroy('jobs'));
 
-  test('Job process completes: every index once, each pod Succeeded, never more pods at once than parallelism allows by quota', async () => {
+  test('Job process completes: every index once, each pod Succeeded, none refused by the quota', async () => {
     const job = objects.find((o) => o.kind === 'Job');
     const waited = await kubectl(['-n', namespace, 'wait', '--for=condition=Complete', `job/${job.metadata.name}`, '--timeout=180s'], { timeoutMs: 200_000 });
     expect(waited.stderr).toBe('');
