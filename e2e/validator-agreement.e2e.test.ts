@@ -174,7 +174,7 @@ test('every disagreement between the validator and the API server is judged, and
   const end = text.indexOf(END);
   const current = start >= 0 && end > start ? text.slice(start, end + END.length) : '';
   if (process.env.E2E_UPDATE_AGREEMENT === '1') {
-    fs.writeFileSync(readme, current ? text.replace(current, section) : `${text.trimEnd()}\n\n${section}\n`);
+    fs.writeFileSync(readme, current ? text.replace(current, () => section) : `${text.trimEnd()}\n\n${section}\n`);
     return;
   }
   expect(current ? '' : `${path.relative(ROOT, readme)} has no agreement section: npm run e2e -- --update-agreement`).toBe('');
