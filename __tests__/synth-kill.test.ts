@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { recoverOutdir, unfinishedSynth, writeOutdir } from '../tools/synth/outdir';
-import { generationFiles } from './fixtures/synth-generation';
+import { generationFiles, readTree } from './fixtures/synth-generation';
 import { PROCESS_TIMEOUT_MS } from './process';
 
 const ROOT = path.join(__dirname, '..');
@@ -15,16 +15,6 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-kill-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 const synthHere = (outdir: string, generation: string, names: string[]) => writeOutdir(outdir, generationFiles(generation, names));
-
-function readTree(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    const full = path.join(entry.parentPath, entry.name);
-    const rel = path.relative(dir, full).split(path.sep).join('/');
-    if (entry.isFile() && !/^\.synth-(run|lock-|dead-)/.test(rel)) files[rel] = fs.readFileSync(full, 'utf8');
-  }
-  return files;
-}
 
 interface Child { code: number | null; signal: NodeJS.Signals | null; stderr: string; report: string }
 

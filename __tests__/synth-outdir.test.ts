@@ -5,6 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { runSynth } from '../tools/synth';
 import { generationExamples } from './fixtures/synth-examples';
+import { readTree } from './fixtures/synth-generation';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-outdir-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -38,17 +39,6 @@ function synth(outdir: string, args: string[], generation = '2', names = ['alpha
     log.mockRestore();
     error.mockRestore();
   }
-}
-
-/** Every file under `dir` (run folders of synth apart), relative path → text. */
-function readTree(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    const full = path.join(entry.parentPath, entry.name);
-    const rel = path.relative(dir, full).split(path.sep).join('/');
-    if (entry.isFile() && !/^\.synth-(run|lock-|dead-)/.test(rel)) files[rel] = fs.readFileSync(full, 'utf8');
-  }
-  return files;
 }
 
 /** What synth left of its own run folders: none once a run is over. */
